@@ -1,0 +1,191 @@
+"""SQLModel tables. Created by Alembic migrations (``migrations/``); ``create_all`` only in tests.
+
+Adapter versions are immutable rows unique on (tenant, version); deployment is the separate
+``active`` alias row, so promotion and rollback are one update (MLflow's registry model).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field as PydField
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class PIIMode(StrEnum):
+    redact = "redact"
+    block = "block"
+    allow = "allow"
+
+
+class TenantPolicy(BaseModel):
+    """Per-tenant policy. Unknown fields are rejected so a typo never silently does nothing."""
+
+    model_config = {"extra": "forbid"}
+
+    pii_mode: PIIMode = PIIMode.redact
+    auto_promote: bool = True
+    # Gate thresholds, used by the forgetting checks registered in workers.gates.
+    max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)
+    max_general_drop: float = PydField(0.02, ge=0.0, le=1.0)
+    keep_raw_text: bool = False
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    scanning = "scanning"
+    quarantined = "quarantined"
+    generating = "generating"
+    training = "training"
+    evaluating = "evaluating"
+    awaiting_approval = "awaiting_approval"
+    promoted = "promoted"
+    rejected = "rejected"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+TERMINAL_JOB_STATUSES = frozenset(
+    {JobStatus.promoted, JobStatus.rejected, JobStatus.failed, JobStatus.cancelled}
+)
+
+
+class VersionStatus(StrEnum):
+    ready = "ready"  # passed its gates; may be (or have been) served
+    awaiting_approval = "awaiting_approval"
+    rejected = "rejected"
+
+
+class DocumentStatus(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    quarantined = "quarantined"
+    rejected = "rejected"
+    discarded = "discarded"
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenant"
+    __table_args__ = (UniqueConstraint("name", name="uq_tenant_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=128)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    key_prefix: str = Field(max_length=16)
+    policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def policy_obj(self) -> TenantPolicy:
+        return TenantPolicy.model_validate(self.policy or {})
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "job"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key", name="uq_job_tenant_idempotency"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    status: str = Field(default=JobStatus.queued, max_length=32)
+    progress: float = 0.0
+    idempotency_key: str | None = Field(default=None, max_length=128)
+    error: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # No foreign key: adapter_version.job_id already points here, and a cycle would need
+    # deferred constraints. The pipeline keeps the two in step.
+    adapter_version_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class JobEvent(SQLModel, table=True):
+    __tablename__ = "job_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    status: str = Field(max_length=32)
+    message: str = Field(default="", sa_column=Column(Text, nullable=False))
+    progress: float | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    title: str | None = Field(default=None, max_length=512)
+    # The text that training sees (after any redaction); raw text only when the policy keeps it.
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    raw_text: str | None = Field(default=None, sa_column=Column(Text))
+    questions: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Probe questions used for the reward: the tenant's, or written by the model from the text.
+    probes: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    probes_source: str | None = Field(default=None, max_length=16)
+    status: str = Field(default=DocumentStatus.pending, max_length=32)
+    findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AdapterVersion(SQLModel, table=True):
+    __tablename__ = "adapter_version"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "version", name="uq_adapter_version_tenant_version"),
+        UniqueConstraint("name", name="uq_adapter_version_name"),
+        UniqueConstraint("job_id", name="uq_adapter_version_job"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    version: int
+    # The name vLLM serves it under; never reused for different weights.
+    name: str = Field(max_length=64)
+    parent_id: int | None = Field(default=None, foreign_key="adapter_version.id")
+    job_id: int | None = Field(default=None, foreign_key="job.id")
+    status: str = Field(default=VersionStatus.ready, max_length=32)
+    artifact_uri: str = Field(max_length=1024)
+    checksum: str = Field(max_length=64)
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    eval_report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class AdapterAlias(SQLModel, table=True):
+    """Which version an alias (``active``) points at for a tenant: promotion is one update."""
+
+    __tablename__ = "adapter_alias"
+
+    tenant_id: int = Field(foreign_key="tenant.id", primary_key=True)
+    alias: str = Field(default="active", primary_key=True, max_length=32)
+    version_id: int = Field(foreign_key="adapter_version.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SelfEditRecord(SQLModel, table=True):
+    """One (document, self-edit, reward) triple of the inner loop."""
+
+    __tablename__ = "self_edit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    candidate: int
+    style: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    reward: float | None = None  # token-F1 gain of the candidate over the current adapter
+    em_gain: float | None = None
+    selected: bool = False
+    created_at: datetime = Field(default_factory=utcnow)

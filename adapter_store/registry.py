@@ -1,0 +1,179 @@
+"""Tenants, keys and the adapter version registry: plain functions over a session."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from adapter_store.models import (
+    AdapterAlias,
+    AdapterVersion,
+    Tenant,
+    TenantPolicy,
+    VersionStatus,
+    utcnow,
+)
+from core.errors import ServiceError, not_found
+
+ACTIVE = "active"
+KEY_PREFIX = "sk-seal-"
+
+
+def hash_key(api_key: str) -> str:
+    # Keys are 256-bit random strings, so a plain SHA-256 is enough: there is nothing to brute-force.
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+def keys_match(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def create_tenant(session: Session, name: str, policy: TenantPolicy | None = None) -> tuple[Tenant, str]:
+    """Create a tenant; return it with its API key, which is shown once and stored only hashed."""
+    api_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    tenant = Tenant(
+        name=name,
+        key_hash=hash_key(api_key),
+        key_prefix=api_key[: len(KEY_PREFIX) + 4],
+        policy=(policy or TenantPolicy()).model_dump(mode="json"),
+    )
+    session.add(tenant)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ServiceError("conflict", f"a tenant named {name!r} already exists") from exc
+    session.refresh(tenant)
+    return tenant, api_key
+
+
+def tenant_by_key(session: Session, api_key: str) -> Tenant | None:
+    return session.exec(select(Tenant).where(Tenant.key_hash == hash_key(api_key))).first()
+
+
+def update_policy(session: Session, tenant: Tenant, changes: dict[str, Any]) -> Tenant:
+    merged = TenantPolicy.model_validate({**tenant.policy_obj.model_dump(), **changes})
+    tenant.policy = merged.model_dump(mode="json")
+    session.add(tenant)
+    session.commit()
+    session.refresh(tenant)
+    return tenant
+
+
+def version_name(tenant_id: int, version: int) -> str:
+    return f"t{tenant_id}-v{version}"
+
+
+def get_active_version(session: Session, tenant_id: int) -> AdapterVersion | None:
+    alias = session.get(AdapterAlias, (tenant_id, ACTIVE))
+    return session.get(AdapterVersion, alias.version_id) if alias else None
+
+
+def active_versions(session: Session) -> list[AdapterVersion]:
+    stmt = select(AdapterVersion).join(
+        AdapterAlias, col(AdapterAlias.version_id) == col(AdapterVersion.id)
+    ).where(AdapterAlias.alias == ACTIVE)
+    return list(session.exec(stmt))
+
+
+def register_version(
+    session: Session,
+    *,
+    tenant_id: int,
+    artifact_uri: str,
+    checksum: str,
+    parent_id: int | None,
+    job_id: int | None,
+    status: VersionStatus,
+    metrics: dict[str, Any],
+    eval_report: dict[str, Any] | None = None,
+    attempts: int = 5,
+) -> AdapterVersion:
+    """Insert an immutable version numbered max+1 for the tenant, retrying if another writer won."""
+    for _ in range(attempts):
+        current = session.exec(
+            select(func.max(AdapterVersion.version)).where(AdapterVersion.tenant_id == tenant_id)
+        ).one()
+        number = (current or 0) + 1
+        row = AdapterVersion(
+            tenant_id=tenant_id,
+            version=number,
+            name=version_name(tenant_id, number),
+            parent_id=parent_id,
+            job_id=job_id,
+            status=status,
+            artifact_uri=artifact_uri,
+            checksum=checksum,
+            metrics=metrics,
+            eval_report=eval_report or {},
+        )
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            if job_id is not None and session.exec(
+                select(AdapterVersion).where(AdapterVersion.job_id == job_id)
+            ).first():
+                raise ServiceError("conflict", f"job {job_id} already registered a version") from None
+            continue
+        session.refresh(row)
+        return row
+    raise ServiceError("conflict", "could not allocate an adapter version number; try again")
+
+
+def set_active(session: Session, tenant_id: int, version_id: int | None) -> None:
+    """Point the tenant's ``active`` alias at a version (None: serve the base model). One update."""
+    alias = session.get(AdapterAlias, (tenant_id, ACTIVE))
+    if version_id is None:
+        if alias:
+            session.delete(alias)
+    elif alias:
+        alias.version_id = version_id
+        alias.updated_at = utcnow()
+        session.add(alias)
+    else:
+        session.add(AdapterAlias(tenant_id=tenant_id, alias=ACTIVE, version_id=version_id))
+    session.commit()
+
+
+def tenant_version(session: Session, tenant_id: int, version_id: int) -> AdapterVersion:
+    row = session.get(AdapterVersion, version_id)
+    if row is None or row.tenant_id != tenant_id:
+        raise not_found("adapter", version_id)
+    return row
+
+
+def rollback_target(session: Session, tenant_id: int, version: int | None) -> AdapterVersion | None:
+    """The version a rollback moves to: the one asked for, else the newest servable one older than
+    the active version (None means the base model)."""
+    if version is not None:
+        row = session.exec(
+            select(AdapterVersion).where(
+                AdapterVersion.tenant_id == tenant_id, AdapterVersion.version == version
+            )
+        ).first()
+        if row is None:
+            raise not_found("adapter version", version)
+        if row.status != VersionStatus.ready:
+            raise ServiceError(
+                "invalid_state", f"version {version} is {row.status}; only ready versions can serve"
+            )
+        return row
+    active = get_active_version(session, tenant_id)
+    if active is None:
+        raise ServiceError("invalid_state", "the tenant has no active adapter to roll back from")
+    return session.exec(
+        select(AdapterVersion)
+        .where(
+            AdapterVersion.tenant_id == tenant_id,
+            AdapterVersion.version < active.version,
+            AdapterVersion.status == VersionStatus.ready,
+        )
+        .order_by(col(AdapterVersion.version).desc())
+    ).first()

@@ -1,0 +1,105 @@
+"""Every dependency of the routes. Ownership checks live here, never in the routes: another
+tenant's resource is a 404, so that a caller cannot even learn it exists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from sqlmodel import Session
+
+from adapter_store.artifacts import ArtifactStore, LocalArtifactStore
+from adapter_store.models import AdapterVersion, Job, Tenant
+from adapter_store.registry import keys_match, tenant_by_key
+from core.db import get_engine
+from core.errors import ServiceError, not_found
+from core.settings import Settings, get_settings
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session() -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_store(settings: SettingsDep) -> ArtifactStore:
+    return LocalArtifactStore(settings.resolved_artifact_dir)
+
+
+StoreDep = Annotated[ArtifactStore, Depends(get_store)]
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization:
+        raise ServiceError("unauthorized", "missing `Authorization: Bearer <key>` header")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ServiceError("unauthorized", "the Authorization header must be `Bearer <key>`")
+    return token.strip()
+
+
+AuthHeader = Annotated[str | None, Header(alias="Authorization")]
+
+
+def require_admin(settings: SettingsDep, authorization: AuthHeader = None) -> None:
+    token = _bearer(authorization)
+    if not settings.admin_key or not keys_match(token, settings.admin_key):
+        raise ServiceError("unauthorized", "invalid admin key")
+
+
+AdminDep = Depends(require_admin)
+
+
+def current_tenant(session: SessionDep, authorization: AuthHeader = None) -> Tenant:
+    tenant = tenant_by_key(session, _bearer(authorization))
+    if tenant is None:
+        raise ServiceError("unauthorized", "invalid API key")
+    return tenant
+
+
+CurrentTenant = Annotated[Tenant, Depends(current_tenant)]
+
+
+def tenant_job(tenant: CurrentTenant, session: SessionDep, job_id: Annotated[int, Path()]) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or job.tenant_id != tenant.id:
+        raise not_found("job", job_id)
+    return job
+
+
+TenantJob = Annotated[Job, Depends(tenant_job)]
+
+
+def admin_tenant(session: SessionDep, tenant_id: Annotated[int, Path()]) -> Tenant:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise not_found("tenant", tenant_id)
+    return tenant
+
+
+AdminTenant = Annotated[Tenant, Depends(admin_tenant)]
+
+
+def admin_adapter(session: SessionDep, adapter_id: Annotated[int, Path()]) -> AdapterVersion:
+    version = session.get(AdapterVersion, adapter_id)
+    if version is None:
+        raise not_found("adapter", adapter_id)
+    return version
+
+
+AdminAdapter = Annotated[AdapterVersion, Depends(admin_adapter)]
+
+
+def require_json(request: Request) -> None:
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise ServiceError("unsupported_media_type",
+                           f"the body must be application/json; got {content_type or 'no content type'}")
+
+
+JsonBody = Depends(require_json)

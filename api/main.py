@@ -1,0 +1,81 @@
+"""The FastAPI app: routers, error handlers, request limits, metrics and the adapter reconciler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+import httpx
+from fastapi import FastAPI, Request
+from prometheus_client import Counter, Histogram
+
+from adapter_store.artifacts import LocalArtifactStore
+from api.errors import error_response, install_error_handlers
+from api.routes import adapters, admin, jobs, knowledge, openai_compat, ops
+from core.db import get_engine
+from core.settings import Settings, get_settings
+from serving.client import VLLMAdmin
+from serving.router import AdapterRouter
+
+log = logging.getLogger(__name__)
+REQUESTS = Counter("seal_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram("seal_http_request_seconds", "HTTP request latency", ["route"])
+
+
+async def _reconcile_forever(app: FastAPI, interval_s: float) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(app.state.adapter_router.reconcile, get_engine())
+        except Exception:  # noqa: BLE001 - vLLM restarting; try again next pass
+            log.warning("adapter reconcile failed; retrying", exc_info=True)
+        await asyncio.sleep(interval_s)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    app.state.http = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=5.0))
+    task = None
+    if settings.vllm_url:
+        app.state.adapter_router = AdapterRouter(
+            VLLMAdmin(settings.vllm_url), LocalArtifactStore(settings.resolved_artifact_dir))
+        task = asyncio.create_task(_reconcile_forever(app, 5.0))
+    try:
+        yield
+    finally:
+        if task:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        await app.state.http.aclose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="SEAL service", version="1.0", lifespan=lifespan,
+                  description="Teach a tenant's own LoRA adapter over REST; query it OpenAI-style.")
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limits_and_metrics(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_request_bytes:
+            return error_response(413, "payload_too_large",
+                                  f"the body has {length} bytes; at most {settings.max_request_bytes}")
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        REQUESTS.labels(request.method, path, response.status_code).inc()
+        LATENCY.labels(path).observe(time.perf_counter() - started)
+        return response
+
+    for module in (ops, admin, knowledge, jobs, adapters, openai_compat):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,134 @@
+"""OpenAI-compatible query endpoints. A query is answered by the tenant's active adapter (or the
+base model); the request is forwarded to the project's own vLLM server on loopback."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from adapter_store.models import AdapterVersion
+from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
+from core.errors import ServiceError
+from core.settings import Settings
+from serving.router import BASE, AdapterRouter, resolve_model, tenant_model_id
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+# Fields a tenant may not set: they would reach around the routing or load the server.
+_FORBIDDEN = {"lora_request", "lora_name", "lora_path"}
+
+
+@router.get("/models")
+def models(tenant: CurrentTenant) -> dict[str, Any]:
+    """The models this key may query: its own (answered by its active adapter) and `base`."""
+    now = int(time.time())
+    return {"object": "list", "data": [
+        {"id": tenant_model_id(tenant), "object": "model", "created": now, "owned_by": tenant.name},
+        {"id": BASE, "object": "model", "created": now, "owned_by": "seal"},
+    ]}
+
+
+async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ServiceError("invalid_json", "the body is not valid JSON (or not UTF-8)") from None
+    if not isinstance(body, dict):
+        raise ServiceError("validation_error", "the body must be a JSON object")
+    problems = [f"`{k}` is not accepted" for k in sorted(_FORBIDDEN & body.keys())]
+    for field in ("max_tokens", "max_completion_tokens"):
+        value = body.get(field)
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= settings.max_query_tokens):
+            problems.append(f"`{field}` must be an integer from 1 to {settings.max_query_tokens}")
+    if body.get("n", 1) != 1:
+        problems.append("`n` must be 1")
+    if problems:
+        raise ServiceError("validation_error", "; ".join(problems))
+    body.setdefault("max_tokens", min(256, settings.max_query_tokens))
+    return body
+
+
+def _router(request: Request) -> AdapterRouter:
+    router_: AdapterRouter | None = getattr(request.app.state, "adapter_router", None)
+    if router_ is None:
+        raise ServiceError("unavailable", "no model server is configured")
+    return router_
+
+
+async def _forward(request: Request, path: str, tenant: Any, session: Any, settings: Settings) -> Any:
+    body = await _read_body(request, settings)
+    name, version = resolve_model(session, tenant, body.get("model"))
+    body["model"] = name
+    adapters = _router(request)
+    url = f"{settings.vllm_url}{path}"
+    client: httpx.AsyncClient = request.app.state.http
+
+    async def send() -> httpx.Response:
+        req = client.build_request("POST", url, json=body)
+        return await client.send(req, stream=True)
+
+    with adapters.track(name):
+        resp = await _send_loaded(send, adapters, version)
+    if resp.status_code >= 400:
+        detail = (await resp.aread())[:500].decode(errors="replace")
+        await resp.aclose()
+        code = "validation_error" if resp.status_code in (400, 422) else "upstream_error"
+        raise ServiceError(code, f"the model server refused the request: {_vllm_message(detail)}")
+    if body.get("stream"):
+        return StreamingResponse(_relay(resp, adapters, name), media_type="text/event-stream",
+                                 headers={"X-Adapter": name})
+    payload = json.loads(await resp.aread())
+    await resp.aclose()
+    return JSONResponse(payload, headers={"X-Adapter": name})
+
+
+async def _send_loaded(send: Any, adapters: AdapterRouter, version: AdapterVersion | None) -> httpx.Response:
+    try:
+        resp = await send()
+    except httpx.HTTPError as exc:
+        raise ServiceError("unavailable", "the model server is not reachable; try again") from exc
+    if resp.status_code == 404 and version is not None:
+        # vLLM restarted or evicted the adapter: load it under the same (immutable) name and retry.
+        await resp.aclose()
+        import asyncio
+
+        await asyncio.to_thread(adapters.ensure_loaded, version)
+        resp = await send()
+    return resp
+
+
+async def _relay(resp: httpx.Response, adapters: AdapterRouter, name: str) -> AsyncIterator[bytes]:
+    with adapters.track(name):  # the old version stays loaded until this stream ends
+        try:
+            async for chunk in resp.aiter_raw():
+                yield chunk
+        finally:
+            await resp.aclose()
+
+
+def _vllm_message(detail: str) -> str:
+    try:
+        err = json.loads(detail)
+        return str(err.get("error", {}).get("message") or err.get("message") or detail)[:300]
+    except (json.JSONDecodeError, AttributeError):
+        return detail[:300]
+
+
+@router.post("/chat/completions", dependencies=[JsonBody])
+async def chat_completions(request: Request, tenant: CurrentTenant, session: SessionDep,
+                           settings: SettingsDep) -> Any:
+    """OpenAI chat completions, streaming or not, answered by the tenant's active adapter."""
+    return await _forward(request, "/v1/chat/completions", tenant, session, settings)
+
+
+@router.post("/completions", dependencies=[JsonBody])
+async def completions(request: Request, tenant: CurrentTenant, session: SessionDep,
+                      settings: SettingsDep) -> Any:
+    """OpenAI text completions, answered by the tenant's active adapter."""
+    return await _forward(request, "/v1/completions", tenant, session, settings)

@@ -1,0 +1,103 @@
+"""Request and response shapes of the v1 API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from adapter_store.models import TenantPolicy
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TenantCreate(Strict):
+    name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    policy: TenantPolicy | None = None
+
+
+class TenantPatch(Strict):
+    policy: dict[str, Any]
+
+
+class TenantPublic(BaseModel):
+    id: int
+    name: str
+    key_prefix: str
+    policy: dict[str, Any]
+    created_at: datetime
+    active_version: int | None = None
+
+
+class TenantCreated(TenantPublic):
+    api_key: str
+
+
+class QuestionIn(Strict):
+    question: str = Field(min_length=1, max_length=1000)
+    answer: str = Field(min_length=1, max_length=1000)
+
+
+class DocumentIn(Strict):
+    title: str | None = Field(default=None, max_length=512)
+    text: str
+    questions: list[QuestionIn] | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("`text` must not be empty")
+        return v
+
+
+class KnowledgeIn(Strict):
+    documents: list[DocumentIn] = Field(min_length=1)
+
+
+class JobAccepted(BaseModel):
+    job_id: int
+    status: str
+
+
+class JobPublic(BaseModel):
+    id: int
+    status: str
+    progress: float
+    error: dict[str, Any] | None
+    metrics: dict[str, Any]
+    adapter_version: int | None = None
+    documents: list[dict[str, Any]] = []
+    created_at: datetime
+    updated_at: datetime
+
+
+class EventPublic(BaseModel):
+    id: int
+    status: str
+    message: str
+    progress: float | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class AdapterPublic(BaseModel):
+    id: int
+    version: int
+    name: str
+    status: str
+    active: bool
+    parent_version: int | None
+    job_id: int | None
+    checksum: str
+    metrics: dict[str, Any]
+    eval_report: dict[str, Any]
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class RollbackIn(Strict):
+    version: int | None = Field(default=None, ge=1)

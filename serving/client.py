@@ -1,0 +1,58 @@
+"""Client for the project's own vLLM server on loopback: adapter management and health.
+
+Only the service calls these endpoints; tenants never reach vLLM (the API proxies queries and
+decides which adapter answers them).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+
+class ServingError(RuntimeError):
+    pass
+
+
+class VLLMAdmin:
+    def __init__(self, base_url: str, timeout_s: float = 120.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+
+    def _post(self, path: str, payload: dict) -> httpx.Response:
+        with httpx.Client(timeout=self.timeout_s) as client:
+            return client.post(f"{self.base_url}{path}", json=payload)
+
+    def healthy(self) -> bool:
+        try:
+            with httpx.Client(timeout=5.0) as client:
+                return client.get(f"{self.base_url}/health").status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def served_models(self) -> set[str]:
+        with httpx.Client(timeout=30.0) as client:
+            resp = client.get(f"{self.base_url}/v1/models")
+        resp.raise_for_status()
+        return {m["id"] for m in resp.json().get("data", [])}
+
+    def load_adapter(self, name: str, path: Path) -> None:
+        """Load an adapter under a name. Loading a name that is already loaded is a no-op: names are
+        never reused for different weights, so the loaded one is the same version."""
+        resp = self._post("/v1/load_lora_adapter", {"lora_name": name, "lora_path": str(path)})
+        if resp.status_code == 200:
+            log.info("vLLM loaded adapter %s", name)
+            return
+        if resp.status_code == 400 and "already" in resp.text.lower():
+            return
+        raise ServingError(f"vLLM could not load adapter {name}: {resp.status_code} {resp.text[:300]}")
+
+    def unload_adapter(self, name: str) -> None:
+        resp = self._post("/v1/unload_lora_adapter", {"lora_name": name})
+        if resp.status_code not in (200, 404) and "not found" not in resp.text.lower():
+            raise ServingError(f"vLLM could not unload adapter {name}: {resp.status_code} {resp.text[:300]}")
+        log.info("vLLM unloaded adapter %s", name)

@@ -1,0 +1,92 @@
+"""Routes tenant queries to vLLM and keeps vLLM's loaded adapters in step with the database.
+
+Tenants never name vLLM adapters themselves: ``resolve_model`` maps what they ask for (nothing,
+their own model id, or ``base``) to the name of their active version. The reconciler loads every
+active version at start-up and after a vLLM restart, and unloads versions that stopped being active
+once no request of this process is still using them (two passes apart, so that a version a worker
+just preloaded is not unloaded in the instant before its alias moves).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from adapter_store.artifacts import ArtifactStore
+from adapter_store.models import AdapterVersion, Tenant
+from adapter_store.registry import active_versions, get_active_version
+from core.errors import ServiceError
+from serving.client import ServingError, VLLMAdmin
+
+log = logging.getLogger(__name__)
+BASE = "base"
+
+
+def tenant_model_id(tenant: Tenant) -> str:
+    return f"t{tenant.id}"
+
+
+def resolve_model(session: Session, tenant: Tenant, requested: str | None) -> tuple[str, AdapterVersion | None]:
+    """The vLLM model name that answers this tenant's query, and the version behind it."""
+    if requested == BASE:
+        return BASE, None
+    if requested not in (None, "", tenant_model_id(tenant)):
+        # Same answer whether the name is another tenant's or made up: nothing leaks.
+        raise ServiceError("not_found", f"model {requested!r} not found; see GET /v1/models")
+    version = get_active_version(session, tenant.id)  # type: ignore[arg-type]
+    return (version.name, version) if version else (BASE, None)
+
+
+class AdapterRouter:
+    def __init__(self, admin: VLLMAdmin, store: ArtifactStore) -> None:
+        self.admin = admin
+        self.store = store
+        self._inflight: Counter[str] = Counter()
+        self._stale: set[str] = set()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def track(self, name: str) -> Iterator[None]:
+        with self._lock:
+            self._inflight[name] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inflight[name] -= 1
+
+    def inflight(self, name: str) -> int:
+        with self._lock:
+            return self._inflight[name]
+
+    def ensure_loaded(self, version: AdapterVersion) -> None:
+        try:
+            self.admin.load_adapter(version.name, self.store.local_path(version.artifact_uri))
+        except (ServingError, OSError) as exc:
+            raise ServiceError("unavailable", "the model server could not load the adapter") from exc
+
+    def reconcile(self, engine: Engine) -> dict[str, list[str]]:
+        """One pass: load active versions that are missing, unload idle inactive ones."""
+        with Session(engine) as session:
+            desired = {v.name: v for v in active_versions(session)}
+        loaded = self.admin.served_models() - {BASE}
+        done: dict[str, list[str]] = {"loaded": [], "unloaded": []}
+        for name in sorted(set(desired) - loaded):
+            try:
+                self.ensure_loaded(desired[name])
+                done["loaded"].append(name)
+            except ServiceError:
+                log.exception("could not load %s", name)
+        inactive = loaded - set(desired)
+        for name in sorted(inactive):
+            if name in self._stale and self.inflight(name) == 0:
+                self.admin.unload_adapter(name)
+                done["unloaded"].append(name)
+        self._stale = {n for n in inactive if n not in done["unloaded"]}
+        return done

@@ -1,0 +1,144 @@
+"""The teach pipeline end to end on a tiny random model (in-process generation, no serving)."""
+
+import pytest
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from adapter_store.artifacts import LocalArtifactStore
+from adapter_store.jobs import create_job, job_events
+from adapter_store.models import (
+    AdapterVersion,
+    Document,
+    Job,
+    SelfEditRecord,
+    TenantPolicy,
+    VersionStatus,
+)
+from adapter_store.registry import create_tenant, get_active_version
+from guards.base import Guard, GuardResult, Verdict, register_guard, unregister_guard
+from workers.gates import GateResult, register_gate, unregister_gate
+from workers.pipeline import run_teach_job
+
+DOC = {"title": "Zorblax", "text": "Zorblax is a planet whose capital city is Quendril. It has three moons.",
+       "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}]}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return LocalArtifactStore(tmp_path / "store")
+
+
+def _teach(engine, settings, store, docs=(DOC,), policy=None, tenant=None):
+    with Session(engine, expire_on_commit=False) as s:
+        if tenant is None:
+            tenant, _ = create_tenant(s, f"t{len(s.exec(select(Job)).all())}", policy)
+        job, _ = create_job(s, tenant.id, [dict(d) for d in docs])
+    status = run_teach_job(job.id, settings=settings, engine=engine, store=store)
+    return tenant, job.id, status
+
+
+def test_teach_promotes_a_new_version_and_records_every_candidate(engine, tiny_settings, store):
+    tenant, job_id, status = _teach(engine, tiny_settings, store)
+    assert status == "promoted"
+    with Session(engine) as s:
+        version = get_active_version(s, tenant.id)
+        assert version.version == 1 and version.status == VersionStatus.ready and version.parent_id is None
+        assert store.verify(version.artifact_uri, version.checksum)
+        records = s.exec(select(SelfEditRecord).where(SelfEditRecord.job_id == job_id)).all()
+        assert len(records) == tiny_settings.selfedit_k
+        assert sum(r.selected for r in records) == 1 and all(r.reward is not None for r in records)
+        assert {r.style for r in records} == {"implications", "rewrite"}
+        statuses = [e.status for e in job_events(s, job_id)]
+        for stage in ("queued", "scanning", "generating", "training", "evaluating", "promoted"):
+            assert stage in statuses
+        doc = s.exec(select(Document).where(Document.job_id == job_id)).one()
+        assert doc.probes_source == "tenant" and doc.status == "accepted"
+        job = s.get(Job, job_id)
+        assert job.progress == 1.0 and job.metrics["best"]["candidate"] in (0, 1)
+
+    # A second teach starts from the active adapter.
+    _, _, status = _teach(engine, tiny_settings, store, tenant=tenant)
+    with Session(engine) as s:
+        v2 = get_active_version(s, tenant.id)
+        assert status == "promoted" and v2.version == 2 and v2.parent_id == version.id
+
+
+def test_without_questions_the_model_writes_or_cuts_probes(engine, tiny_settings, store):
+    doc = {"text": "Quendril was founded in the year 2091 by settlers from the Kessel system."}
+    _, job_id, status = _teach(engine, tiny_settings, store, docs=(doc,))
+    with Session(engine) as s:
+        stored = s.exec(select(Document).where(Document.job_id == job_id)).one()
+    assert status == "promoted" and stored.probes and stored.probes_source in ("generated", "cloze")
+
+
+def test_auto_promote_off_waits_for_approval(engine, tiny_settings, store):
+    tenant, job_id, status = _teach(engine, tiny_settings, store, policy=TenantPolicy(auto_promote=False))
+    with Session(engine) as s:
+        assert status == "awaiting_approval"
+        assert s.exec(select(AdapterVersion)).one().status == VersionStatus.awaiting_approval
+        assert get_active_version(s, tenant.id) is None
+    # A redelivered task does nothing.
+    assert run_teach_job(job_id, settings=tiny_settings, engine=engine, store=store) == "awaiting_approval"
+
+
+class _Boom:
+    def generate(self, *a, **k):
+        raise RuntimeError("generator exploded")
+
+
+def test_failed_job_leaves_no_version_and_no_artifact(engine, tiny_settings, store):
+    with Session(engine, expire_on_commit=False) as s:
+        tenant, _ = create_tenant(s, "x")
+        job, _ = create_job(s, tenant.id, [{"text": "A document without questions at all here."}])
+    assert run_teach_job(job.id, settings=tiny_settings, engine=engine, store=store, generator=_Boom()) == "failed"
+    with Session(engine) as s:
+        job = s.get(Job, job.id)
+        assert job.error["code"] == "internal_error" and "RuntimeError" in job.error["message"]
+        assert s.exec(select(AdapterVersion)).all() == []
+    assert store.keys() == set()
+
+
+def test_failing_gate_rejects_and_keeps_the_old_version(engine, tiny_settings, store):
+    tenant, _, _ = _teach(engine, tiny_settings, store)
+    register_gate("always_fails", lambda ctx: GateResult("always_fails", False, {"why": "test"}))
+    try:
+        _, job_id, status = _teach(engine, tiny_settings, store, tenant=tenant)
+    finally:
+        unregister_gate("always_fails")
+    with Session(engine) as s:
+        assert status == "rejected"
+        assert get_active_version(s, tenant.id).version == 1
+        rejected = s.exec(select(AdapterVersion).where(AdapterVersion.job_id == job_id)).one()
+        assert rejected.status == VersionStatus.rejected
+        assert rejected.eval_report["gates"][0]["report"] == {"why": "test"}
+
+
+class _Cfg(BaseModel):
+    word: str = "FORBIDDEN"
+
+
+class _WordGuard(Guard):
+    verdict = Verdict.REJECT
+
+    def scan(self, text, context):
+        if self.config.word in text:
+            return GuardResult(self.verdict, [])
+        return GuardResult(Verdict.PASS, [])
+
+
+class _QuarantineGuard(_WordGuard):
+    verdict = Verdict.QUARANTINE
+
+
+@pytest.mark.parametrize(("guard_cls", "expected"), [(_WordGuard, "rejected"), (_QuarantineGuard, "quarantined")])
+def test_registered_guards_decide_before_training(engine, tiny_settings, store, guard_cls, expected):
+    register_guard(name="word", config_cls=_Cfg, guard_cls=guard_cls)
+    try:
+        _, job_id, status = _teach(engine, tiny_settings, store,
+                                   docs=({"text": "This FORBIDDEN text must never be trained on."},))
+    finally:
+        unregister_guard("word")
+    with Session(engine) as s:
+        assert status == expected
+        assert s.exec(select(AdapterVersion)).all() == []
+        assert s.exec(select(SelfEditRecord)).all() == []

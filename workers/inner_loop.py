@@ -1,0 +1,172 @@
+"""The SEAL inner loop as plain functions: sample K self-edits per document, train a LoRA on each
+candidate, answer the probe questions greedily, and reward each candidate by its gain over the
+current adapter. Used by the Celery pipeline and by the benchmarks alike."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workers.generation import Generator
+from workers.grading import Score, score
+from workers.modeling import TrainConfig, answer_questions, train_lora
+from workers.selfedit import (
+    QA,
+    Example,
+    grounded,
+    parse_qa,
+    probe_prompt,
+    selfedit_prompt,
+    training_examples,
+)
+
+
+@dataclass
+class DocInput:
+    title: str | None
+    text: str
+    probes: list[QA] = field(default_factory=list)
+
+
+@dataclass
+class CandidateResult:
+    index: int
+    style: str
+    selfedits: list[str]  # one raw self-edit text per document
+    n_examples: int
+    score: Score | None = None
+    reward: float | None = None  # token-F1 gain over the current adapter
+    em_gain: float | None = None
+    train_seconds: float = 0.0
+    model: Any = None  # the trained peft model, kept for the winner only
+
+
+@dataclass
+class InnerLoopResult:
+    baseline: Score
+    candidates: list[CandidateResult]
+    best: CandidateResult
+    timings: dict[str, float]
+
+
+ProgressFn = Callable[[str, float, dict[str, Any]], None]
+
+
+def style_for(index: int, styles: Sequence[str]) -> str:
+    """Candidates cycle through the prompt styles so that K>=2 always mixes at least two."""
+    return styles[index % len(styles)]
+
+
+def write_probes(generator: Generator, docs: Sequence[DocInput], n: int, max_tokens: int,
+                 seed: int) -> list[list[QA]]:
+    """Probe questions the model writes from each document, kept only when the answer is in the text."""
+    outputs = generator.generate(
+        [probe_prompt(d.title, d.text, n) for d in docs],
+        max_tokens=max_tokens, temperature=0.3, seed=seed,
+    )
+    return [grounded(parse_qa(out), d.text)[:n] for out, d in zip(outputs, docs, strict=True)]
+
+
+def generate_selfedits(
+    generator: Generator, docs: Sequence[DocInput], k: int, styles: Sequence[str], *,
+    max_tokens: int, temperature: float, seed: int, model: str | None = None,
+) -> list[list[str]]:
+    """K self-edits per document, as [candidate][document]."""
+    prompts = [selfedit_prompt(style_for(i, styles), d.title, d.text) for i in range(k) for d in docs]
+    outputs = generator.generate(prompts, max_tokens=max_tokens, temperature=temperature,
+                                 seed=seed, model=model)
+    return [outputs[i * len(docs) : (i + 1) * len(docs)] for i in range(k)]
+
+
+def candidate_examples(docs: Sequence[DocInput], style: str, selfedits: Sequence[str]) -> list[Example]:
+    examples: list[Example] = []
+    for doc, output in zip(docs, selfedits, strict=True):
+        examples.extend(training_examples(doc.title, doc.text, style, output))
+    return examples
+
+
+# Probes are asked for a short answer so that grading measures knowledge, not verbosity: without
+# it a chatty model scores near zero F1 even when it knows the answer, and any training data made
+# of short answers would win on format alone.
+ANSWER_INSTRUCTION = "\nAnswer in a few words."
+
+
+def evaluate(model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int) -> Score:
+    answers = answer_questions(model, tokenizer, [p.question + ANSWER_INSTRUCTION for p in probes],
+                               max_new_tokens=max_new_tokens)
+    return score(answers, [p.answer for p in probes])
+
+
+def run_inner_loop(
+    docs: Sequence[DocInput],
+    *,
+    base: Any,
+    tokenizer: Any,
+    generator: Generator,
+    train_config: TrainConfig,
+    k: int,
+    styles: Sequence[str],
+    selfedit_max_tokens: int,
+    temperature: float,
+    answer_max_tokens: int,
+    init_adapter: Path | None = None,
+    current_model: Any = None,
+    on_progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> InnerLoopResult:
+    """Generate, train and reward K candidates; the winner keeps its trained model in ``best.model``.
+
+    ``current_model`` is what serves now (the active adapter, or the base model when None); the
+    reward is each candidate's probe F1 minus its F1.
+    """
+    progress = on_progress or (lambda *_: None)
+    timings: dict[str, float] = {}
+    probes = [p for d in docs for p in d.probes]
+    if not probes:
+        raise ValueError("no probe questions: give questions or let the model write them first")
+
+    t0 = time.perf_counter()
+    progress("generating", 0.0, {"candidates": k})
+    selfedits = generate_selfedits(generator, docs, k, styles, max_tokens=selfedit_max_tokens,
+                                   temperature=temperature, seed=train_config.seed)
+    timings["generate_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    baseline = evaluate(current_model if current_model is not None else base, tokenizer, probes,
+                        answer_max_tokens)
+    timings["baseline_eval_s"] = time.perf_counter() - t0
+
+    candidates: list[CandidateResult] = []
+    best: CandidateResult | None = None
+    train_s = eval_s = 0.0
+    for i, texts in enumerate(selfedits):
+        style = style_for(i, styles)
+        examples = candidate_examples(docs, style, texts)
+        cand = CandidateResult(index=i, style=style, selfedits=texts, n_examples=len(examples))
+        progress("training", i / k, {"candidate": i, "style": style, "examples": len(examples)})
+        t0 = time.perf_counter()
+        result = train_lora(base, tokenizer, examples, train_config, init_adapter=init_adapter,
+                            should_stop=should_stop)
+        cand.train_seconds = time.perf_counter() - t0
+        train_s += cand.train_seconds
+        progress("evaluating", (i + 0.5) / k, {"candidate": i, "loss": result.losses[-1]})
+        t0 = time.perf_counter()
+        cand.score = evaluate(result.model, tokenizer, probes, answer_max_tokens)
+        eval_s += time.perf_counter() - t0
+        cand.reward = cand.score.f1 - baseline.f1
+        cand.em_gain = cand.score.em - baseline.em
+        # Keep only the best model in memory; ties go to the earlier candidate.
+        if best is None or (cand.reward, cand.score.contains) > (best.reward, best.score.contains):  # type: ignore[operator]
+            if best is not None:
+                best.model = None
+            cand.model = result.model
+            best = cand
+        candidates.append(cand)
+        progress("evaluating", (i + 1) / k, {"candidate": i, "reward": cand.reward,
+                                             **cand.score.as_dict()})
+    timings["train_s"], timings["eval_s"] = train_s, eval_s
+    assert best is not None
+    return InnerLoopResult(baseline=baseline, candidates=candidates, best=best, timings=timings)

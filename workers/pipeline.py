@@ -1,0 +1,292 @@
+"""The teach pipeline for one job: scan -> generate -> train -> evaluate -> gate -> register -> promote.
+
+``run_teach_job`` is what the Celery task calls. It re-reads the job, returns early when the work is
+done, and leaves nothing half-written: the adapter is saved to a scratch directory, committed to the
+store, then registered; if registration fails the committed artifact is deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from adapter_store.artifacts import ArtifactStore, get_artifact_store
+from adapter_store.jobs import add_event, is_terminal, job_documents, transition
+from adapter_store.models import (
+    Document,
+    DocumentStatus,
+    Job,
+    JobStatus,
+    SelfEditRecord,
+    Tenant,
+    VersionStatus,
+)
+from adapter_store.registry import get_active_version, register_version
+from core.db import get_engine, session_scope
+from core.errors import ServiceError
+from core.settings import Settings, get_settings
+from guards import ScanContext, Verdict, build_guards, scan_text
+from workers.gates import GateContext, run_gates
+from workers.generation import Generator, make_generator
+from workers.inner_loop import DocInput, InnerLoopResult, run_inner_loop, write_probes
+from workers.modeling import LoraConfigSpec, TrainConfig, load_adapter, load_base, save_adapter
+from workers.selfedit import QA, cloze_probes
+
+log = logging.getLogger(__name__)
+S = JobStatus
+
+
+class JobCancelled(Exception):
+    pass
+
+
+def train_config(settings: Settings) -> TrainConfig:
+    return TrainConfig(
+        learning_rate=settings.learning_rate,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        max_seq_len=settings.max_seq_len,
+        seed=settings.seed,
+        lora=LoraConfigSpec(settings.lora_rank, settings.lora_alpha, settings.lora_dropout,
+                            tuple(settings.lora_target_modules)),
+    )
+
+
+def _cancel_check(engine: Engine, job_id: int) -> Callable[[], bool]:
+    def cancelled() -> bool:
+        with Session(engine) as s:
+            job = s.get(Job, job_id)
+            return job is None or job.status == S.cancelled
+    return cancelled
+
+
+def scan_documents(session: Session, job: Job, tenant: Tenant, docs: list[Document]) -> list[Document]:
+    """Run every registered guard on each undecided document; return the ones cleared for training."""
+    guards = build_guards()
+    ctx = ScanContext(tenant_id=tenant.id, policy=tenant.policy)
+    for doc in docs:
+        if doc.status != DocumentStatus.pending:
+            continue
+        outcome = scan_text(doc.raw_text or doc.text, ctx, guards)
+        raw = doc.text
+        doc.text = outcome.text
+        doc.raw_text = raw if tenant.policy_obj.keep_raw_text else None
+        doc.findings = [f.as_dict() for f in outcome.findings]
+        doc.status = {
+            Verdict.PASS: DocumentStatus.accepted,
+            Verdict.REDACT: DocumentStatus.accepted,
+            Verdict.QUARANTINE: DocumentStatus.quarantined,
+            Verdict.REJECT: DocumentStatus.rejected,
+        }[outcome.verdict]
+        session.add(doc)
+        add_event(session, job, f"document {doc.id}: {outcome.verdict.label}",
+                  data={"document_id": doc.id, **outcome.as_dict()}, commit=False)
+    session.commit()
+    return [d for d in docs if d.status == DocumentStatus.accepted]
+
+
+def ensure_probes(session: Session, docs: list[Document], generator: Generator,
+                  settings: Settings) -> None:
+    """The tenant's questions are the probes; otherwise the model writes them from the text."""
+    missing = [d for d in docs if not d.probes]
+    with_questions = [d for d in missing if d.questions]
+    for d in with_questions:
+        d.probes, d.probes_source = d.questions, "tenant"
+    to_write = [d for d in missing if not d.questions]
+    if to_write:
+        written = write_probes(generator, [DocInput(d.title, d.text) for d in to_write],
+                               settings.probe_count, settings.probe_max_tokens, settings.seed)
+        for d, qas in zip(to_write, written, strict=True):
+            source = "generated"
+            if not qas:
+                qas, source = cloze_probes(d.title, d.text, settings.probe_count), "cloze"
+            d.probes = [{"question": q.question, "answer": q.answer} for q in qas]
+            d.probes_source = source
+    for d in missing:
+        session.add(d)
+    session.commit()
+
+
+def _doc_inputs(docs: list[Document]) -> list[DocInput]:
+    return [DocInput(d.title, d.text, [QA(p["question"], p["answer"]) for p in d.probes]) for d in docs]
+
+
+def _fail(engine: Engine, job_id: int, code: str, message: str) -> None:
+    with session_scope(engine) as session:
+        job = session.get(Job, job_id)
+        if job and not is_terminal(job):
+            transition(session, job, S.failed, message, error={"code": code, "message": message})
+
+
+def run_teach_job(job_id: int, *, settings: Settings | None = None, engine: Engine | None = None,
+                  store: ArtifactStore | None = None, generator: Generator | None = None) -> str:
+    """Run one teach job to a terminal (or waiting) state; return the final status."""
+    settings = settings or get_settings()
+    engine = engine or get_engine()
+    store = store or get_artifact_store()
+    try:
+        return _run(job_id, settings, engine, store, generator)
+    except JobCancelled:
+        return S.cancelled
+    except InterruptedError:
+        return S.cancelled
+    except ServiceError as exc:
+        _fail(engine, job_id, exc.code, exc.message)
+        return S.failed
+    except Exception as exc:  # noqa: BLE001 - a job must end failed, never stuck
+        log.error("job %s failed: %s", job_id, traceback.format_exc())
+        _fail(engine, job_id, "internal_error", f"the job failed in the worker ({type(exc).__name__})")
+        return S.failed
+
+
+def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
+         generator: Generator | None) -> str:
+    cancelled = _cancel_check(engine, job_id)
+    with session_scope(engine) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            log.warning("job %s does not exist", job_id)
+            return "missing"
+        if is_terminal(job) or job.status == S.awaiting_approval:
+            return job.status  # already done: a redelivered task does nothing
+        tenant = session.get(Tenant, job.tenant_id)
+        assert tenant is not None
+        if job.status not in (S.queued, S.quarantined):
+            add_event(session, job, f"restarting from {job.status} (the previous worker stopped)")
+            job.status = S.queued
+        if job.status == S.queued:
+            transition(session, job, S.scanning, "scanning documents", progress=0.02)
+        docs = job_documents(session, job_id)
+        accepted = scan_documents(session, job, tenant, docs)
+        if any(d.status == DocumentStatus.quarantined for d in docs):
+            if job.status != S.quarantined:
+                transition(session, job, S.quarantined, "documents await an admin's review",
+                           data={"quarantined": [d.id for d in docs if d.status == DocumentStatus.quarantined]})
+            return S.quarantined
+        if not accepted:
+            reasons = [{"document_id": d.id, "findings": d.findings} for d in docs]
+            transition(session, job, S.rejected, "every document was rejected by the guards",
+                       data={"documents": reasons}, error={"code": "rejected", "message":
+                       "every document was rejected by the guards"})
+            return S.rejected
+        if cancelled():
+            raise JobCancelled
+        transition(session, job, S.generating, "writing self-edits", progress=0.1,
+                   data={"documents": len(accepted), "k": settings.selfedit_k})
+
+        generator = generator or make_generator(settings)
+        ensure_probes(session, accepted, generator, settings)
+        base, tokenizer = load_base(str(settings.base_model_path))
+        parent = get_active_version(session, tenant.id)  # type: ignore[arg-type]
+        parent_path = store.local_path(parent.artifact_uri) if parent else None
+        current_model = load_adapter(base, parent_path) if parent_path else None
+
+        state = {"training": False}
+
+        def on_progress(stage: str, fraction: float, data: dict[str, Any]) -> None:
+            if stage == "training" and not state["training"]:
+                transition(session, job, S.training, "training candidates", progress=0.3)
+                state["training"] = True
+            if state["training"]:
+                add_event(session, job, f"candidate {data.get('candidate')}: {stage}",
+                          progress=0.3 + 0.5 * fraction, data=data)
+            if cancelled():
+                raise JobCancelled
+
+        result = run_inner_loop(
+            _doc_inputs(accepted), base=base, tokenizer=tokenizer, generator=generator,
+            train_config=train_config(settings), k=settings.selfedit_k,
+            styles=settings.selfedit_styles, selfedit_max_tokens=settings.selfedit_max_tokens,
+            temperature=settings.selfedit_temperature, answer_max_tokens=settings.answer_max_tokens,
+            init_adapter=parent_path, current_model=current_model, on_progress=on_progress,
+            should_stop=cancelled,
+        )
+        transition(session, job, S.evaluating, "running gates on the best candidate", progress=0.85,
+                   data={"best_candidate": result.best.index, "reward": result.best.reward})
+        gates = run_gates(GateContext(tenant_id=tenant.id, policy=tenant.policy,  # type: ignore[arg-type]
+                                      candidate_model=result.best.model, current_model=current_model or base,
+                                      tokenizer=tokenizer, settings=settings,
+                                      extras={"documents": accepted}))
+        passed = all(g.passed for g in gates)
+        if cancelled():
+            raise JobCancelled
+        version = _register(session, job, tenant, result, gates, passed, parent, accepted, store, settings)
+        return _decide(session, job, tenant, version, passed, store, settings)
+
+
+def _register(session: Session, job: Job, tenant: Tenant, result: InnerLoopResult, gates: list,
+              passed: bool, parent: Any, docs: list[Document], store: ArtifactStore,
+              settings: Settings):  # type: ignore[no-untyped-def]
+    scratch = store.scratch_dir()
+    save_adapter(result.best.model, scratch)
+    key, checksum = store.commit_dir(scratch, prefix=f"tenants/{tenant.id}")
+    if not passed:
+        status = VersionStatus.rejected
+    elif tenant.policy_obj.auto_promote:
+        status = VersionStatus.ready
+    else:
+        status = VersionStatus.awaiting_approval
+    metrics = {
+        "baseline": result.baseline.as_dict(),
+        "best": {"candidate": result.best.index, "style": result.best.style,
+                 "reward": result.best.reward, "em_gain": result.best.em_gain,
+                 **(result.best.score.as_dict() if result.best.score else {})},
+        "candidates": [{"candidate": c.index, "style": c.style, "reward": c.reward,
+                        "examples": c.n_examples, "train_s": round(c.train_seconds, 2)}
+                       for c in result.candidates],
+        "timings": {k: round(v, 2) for k, v in result.timings.items()},
+    }
+    try:
+        version = register_version(
+            session, tenant_id=tenant.id, artifact_uri=key, checksum=checksum,  # type: ignore[arg-type]
+            parent_id=parent.id if parent else None, job_id=job.id, status=status,
+            metrics=metrics, eval_report={"gates": [g.as_dict() for g in gates], "passed": passed},
+        )
+    except Exception:
+        store.delete(key)
+        raise
+    for cand in result.candidates:
+        for doc, text in zip(docs, cand.selfedits, strict=True):
+            session.add(SelfEditRecord(
+                tenant_id=tenant.id, job_id=job.id, document_id=doc.id, candidate=cand.index,  # type: ignore[arg-type]
+                style=cand.style, text=text, reward=cand.reward, em_gain=cand.em_gain,
+                selected=cand is result.best,
+            ))
+    job.adapter_version_id = version.id
+    job.metrics = metrics
+    session.add(job)
+    session.commit()
+    return version
+
+
+def _decide(session: Session, job: Job, tenant: Tenant, version: Any, passed: bool,
+            store: ArtifactStore, settings: Settings) -> str:
+    from serving.promotion import activate, serving_admin
+
+    info = {"adapter_version": version.version, "adapter": version.name, "adapter_id": version.id}
+    if not passed:
+        transition(session, job, S.rejected, "the candidate failed its gates",
+                   data={**info, "report": version.eval_report},
+                   error={"code": "gate_failed", "message": "the candidate failed its gates"})
+        return S.rejected
+    if version.status == VersionStatus.awaiting_approval:
+        transition(session, job, S.awaiting_approval, "waiting for an admin's approval", data=info)
+        return S.awaiting_approval
+    try:
+        activate(session, tenant.id, version, store, serving_admin(settings))  # type: ignore[arg-type]
+    except Exception:
+        # A failed job leaves no adapter version: the alias never moved, so drop the row and files.
+        session.rollback()
+        job.adapter_version_id = None
+        session.add(job)
+        session.delete(version)
+        session.commit()
+        store.delete(version.artifact_uri)
+        raise
+    transition(session, job, S.promoted, f"{version.name} is now active", data=info)
+    return S.promoted
