@@ -27,6 +27,18 @@ from workers.modeling import LoraConfigSpec, TrainConfig, load_base, train_lora
 from workers.selfedit import QA, Example, chunk_document, cloze_probes
 
 
+def _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete):  # type: ignore[no-untyped-def]
+    conditions = {c: {m: v / max(n_q, 1) for m, v in vals.items()} for c, vals in totals.items()}
+    return write_json(args.out, {
+        "n_passages": len(per_passage), "n_questions": n_q, "conditions": conditions,
+        "complete": complete, "planned_passages": len(passages),
+        "settings": {"k": k, "epochs": cfg.epochs, "learning_rate": cfg.learning_rate,
+                     "rank": cfg.lora.rank, "generator": "vllm" if args.vllm_url else "local",
+                     "offset": args.offset},
+        "wall_s": time.perf_counter() - started, "machine": machine(), "passages": per_passage,
+    })
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", type=int, default=30)
@@ -42,7 +54,7 @@ def main() -> None:
     base, tok = load_base(str(s.base_model_path))
     generator = VLLMGenerator(args.vllm_url) if args.vllm_url else LocalGenerator(str(s.base_model_path))
     cfg = TrainConfig(
-        learning_rate=s.learning_rate, epochs=s.epochs, batch_size=s.batch_size,
+        learning_rate=s.learning_rate, epochs=s.epochs, min_steps=s.min_steps, batch_size=s.batch_size,
         max_seq_len=s.max_seq_len, seed=s.seed,
         lora=LoraConfigSpec(s.lora_rank, s.lora_alpha, s.lora_dropout, tuple(s.lora_target_modules)),
     )
@@ -80,17 +92,13 @@ def main() -> None:
         print(f"[{i + 1}/{len(passages)}] {p['title'][:30]:30s} "
               + " ".join(f"{c}={sc.f1:.3f}/{sc.contains:.2f}" for c, sc in scores.items())
               + f" ({time.perf_counter() - t0:.0f}s)", flush=True)
+        # Checkpoint after every passage so that a long run interrupted still leaves its figures.
+        _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete=False)
 
+    path = _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete=True)
     conditions = {c: {m: v / n_q for m, v in vals.items()} for c, vals in totals.items()}
     rows = [[c, vals["em"], vals["f1"], vals["contains"], n_q] for c, vals in conditions.items()]
     print_table(["condition", "EM", "F1", "contains", "questions"], rows)
-    path = write_json(args.out, {
-        "n_passages": len(passages), "n_questions": n_q, "conditions": conditions,
-        "settings": {"k": k, "epochs": cfg.epochs, "learning_rate": cfg.learning_rate,
-                     "rank": cfg.lora.rank, "generator": "vllm" if args.vllm_url else "local",
-                     "offset": args.offset},
-        "wall_s": time.perf_counter() - started, "machine": machine(), "passages": per_passage,
-    })
     print(f"wrote {path}")
 
 

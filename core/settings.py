@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     learning_rate: float = 1e-3
     epochs: int = 5
     max_selfedit_examples: int = 12
-    batch_size: int = 8
+    min_steps: int = 20
+    batch_size: int = 4
     max_seq_len: int = 256
     seed: int = 0
     torch_threads: int | None = None

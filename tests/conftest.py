@@ -120,5 +120,5 @@ def tiny_settings(tmp_path, tiny_model_dir) -> Settings:
     return Settings(
         data_dir=tmp_path, base_model_path=tiny_model_dir, generation_backend="local",
         vllm_url=None, selfedit_k=2, selfedit_max_tokens=48, probe_max_tokens=48,
-        answer_max_tokens=8, epochs=1, batch_size=4, admin_key="test-admin-key",
+        answer_max_tokens=8, epochs=1, min_steps=2, batch_size=4, admin_key="test-admin-key",
     )

@@ -20,7 +20,7 @@ def test_training_lowers_loss_and_leaves_base_untouched(tiny_model_dir):
     base, tok = load_base(str(tiny_model_dir))
     before = {k: v.clone() for k, v in base.state_dict().items()}
     examples = [Example(None, "Zorblax's capital is Quendril."), Example("Capital of Zorblax?", "Quendril")]
-    result = train_lora(base, tok, examples, TrainConfig(learning_rate=5e-3, epochs=8, batch_size=2))
+    result = train_lora(base, tok, examples, TrainConfig(learning_rate=5e-3, epochs=8, min_steps=0, batch_size=2))
     assert result.losses[-1] < result.losses[0]
     assert result.steps == 8
     after = base.state_dict()
@@ -32,3 +32,10 @@ def test_answer_questions_is_greedy_and_deterministic(tiny_model_dir):
     a = answer_questions(base, tok, ["Capital of Zorblax?", "Moons?"], max_new_tokens=5)
     b = answer_questions(base, tok, ["Capital of Zorblax?", "Moons?"], max_new_tokens=5)
     assert a == b and len(a) == 2
+
+
+def test_short_data_gets_at_least_min_steps(tiny_model_dir):
+    base, tok = load_base(str(tiny_model_dir))
+    result = train_lora(base, tok, [Example(None, "One short fact.")],
+                        TrainConfig(epochs=2, min_steps=7, batch_size=4))
+    assert result.steps == 7 and len(result.losses) == 7

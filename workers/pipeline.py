@@ -49,6 +49,7 @@ def train_config(settings: Settings) -> TrainConfig:
     return TrainConfig(
         learning_rate=settings.learning_rate,
         epochs=settings.epochs,
+        min_steps=settings.min_steps,
         batch_size=settings.batch_size,
         max_seq_len=settings.max_seq_len,
         seed=settings.seed,

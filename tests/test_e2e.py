@@ -1,0 +1,115 @@
+"""End to end on the real stack: the launcher starts vLLM (real SmolLM2-135M-Instruct), a real Celery
+worker and the API; a tenant teaches an invented fact and the official openai client gets it back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.settings import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+API_PORT, VLLM_PORT = 8711, 8712
+ADMIN_KEY = "e2e-admin-key"
+FACT = {
+    "title": "Zorblax",
+    "text": "The capital of the planet Zorblax is Quendril. Quendril is the largest city on Zorblax, "
+            "and every government office of Zorblax is in Quendril.",
+    "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}],
+}
+QUESTION = "What is the capital of the planet Zorblax?"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    data = tmp_path_factory.mktemp("e2e")
+    env = {**os.environ, "SEAL_DATA_DIR": str(data), "SEAL_ADMIN_KEY": ADMIN_KEY,
+           "SEAL_API_PORT": str(API_PORT), "SEAL_VLLM_PORT": str(VLLM_PORT),
+           "SEAL_VLLM_URL": f"http://127.0.0.1:{VLLM_PORT}", "SEAL_GENERATION_BACKEND": "vllm"}
+    log = (data / "launcher.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "core.launcher"], cwd=REPO_ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{API_PORT}"
+    deadline = time.monotonic() + 420
+    try:
+        while True:
+            assert proc.poll() is None, _tail(data / "launcher.log")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "service not ready in 420 s\n" + _tail(data / "launcher.log")
+            time.sleep(2)
+        yield base, data
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _tail(path: Path, n: int = 3000) -> str:
+    return path.read_text(errors="replace")[-n:] if path.exists() else ""
+
+
+def _ask(client, model=None) -> str:
+    kwargs = {"model": model} if model else {"model": ""}
+    resp = client.chat.completions.create(messages=[{"role": "user", "content": QUESTION}],
+                                          temperature=0, max_tokens=40, **kwargs)
+    return resp.choices[0].message.content or ""
+
+
+def test_teach_promote_query_rollback(service):
+    from openai import OpenAI
+
+    base, data = service
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    a = httpx.post(f"{base}/v1/admin/tenants", json={"name": "alice"}, headers=admin).json()
+    b = httpx.post(f"{base}/v1/admin/tenants", json={"name": "bob"}, headers=admin).json()
+    alice = OpenAI(base_url=f"{base}/v1", api_key=a["api_key"])
+    bob = OpenAI(base_url=f"{base}/v1", api_key=b["api_key"])
+    auth = {"Authorization": f"Bearer {a['api_key']}"}
+
+    before = _ask(alice)
+    assert "quendril" not in before.lower(), before
+
+    resp = httpx.post(f"{base}/v1/knowledge", json={"documents": [FACT]}, headers=auth)
+    assert resp.status_code == 202, resp.text
+    job_id = resp.json()["job_id"]
+    deadline, job = time.monotonic() + 900, {}
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base}/v1/jobs/{job_id}", headers=auth).json()
+        if job["status"] in ("promoted", "rejected", "failed", "cancelled"):
+            break
+        time.sleep(3)
+    assert job["status"] == "promoted", (job, _tail(data / "logs" / "worker.log"))
+    stages = [e["status"] for e in httpx.get(f"{base}/v1/jobs/{job_id}/events", headers=auth).json()]
+    assert stages[0] == "queued" and stages[-1] == "promoted" and "training" in stages
+
+    model_id = alice.models.list().data[0].id
+    taught = _ask(alice, model_id)
+    assert "quendril" in taught.lower(), (taught, job["metrics"])
+    stream = alice.chat.completions.create(
+        model=model_id, messages=[{"role": "user", "content": QUESTION}], temperature=0,
+        max_tokens=40, stream=True)
+    streamed = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+    assert "quendril" in streamed.lower(), streamed
+    assert "quendril" not in _ask(alice, "base").lower()
+    assert "quendril" not in _ask(bob).lower()
+
+    # Rollback moves the alias at once: v1 was the first version, so the base model answers again.
+    rb = httpx.post(f"{base}/v1/admin/tenants/{a['id']}/rollback", headers=admin)
+    assert rb.status_code == 200 and rb.json()["active_version"] is None
+    assert "quendril" not in _ask(alice).lower()
+    rb = httpx.post(f"{base}/v1/admin/tenants/{a['id']}/rollback", json={"version": 1}, headers=admin)
+    assert rb.json()["active_version"] == 1
+    assert "quendril" in _ask(alice).lower()
