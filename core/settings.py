@@ -54,10 +54,10 @@ class Settings(BaseSettings):
     generation_backend: str = "vllm"
     selfedit_k: int = Field(3, ge=1, le=16)
     selfedit_styles: list[str] = ["implications", "rewrite", "qa"]
-    selfedit_max_tokens: int = 256
+    selfedit_max_tokens: int = 192
     selfedit_temperature: float = 0.9
     probe_count: int = 5
-    probe_max_tokens: int = 320
+    probe_max_tokens: int = 160
     answer_max_tokens: int = 32
 
     # LoRA training.

@@ -24,6 +24,8 @@ class Generator(Protocol):
 
 
 class VLLMGenerator:
+    concurrent = True  # safe to call from several threads at once
+
     def __init__(self, base_url: str, default_model: str = "base", timeout_s: float = 300.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.default_model = default_model

@@ -116,11 +116,13 @@ def run_inner_loop(
     current_model: Any = None,
     on_progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
+    selfedits: list[list[str]] | None = None,
 ) -> InnerLoopResult:
     """Generate, train and reward K candidates; the winner keeps its trained model in ``best.model``.
 
     ``current_model`` is what serves now (the active adapter, or the base model when None); the
-    reward is each candidate's probe F1 minus its F1.
+    reward is each candidate's probe F1 minus its F1. ``selfedits`` ([candidate][document]) may be
+    sampled beforehand, e.g. concurrently with the probe questions.
     """
     progress = on_progress or (lambda *_: None)
     timings: dict[str, float] = {}
@@ -130,8 +132,9 @@ def run_inner_loop(
 
     t0 = time.perf_counter()
     progress("generating", 0.0, {"candidates": k})
-    selfedits = generate_selfedits(generator, docs, k, styles, max_tokens=selfedit_max_tokens,
-                                   temperature=temperature, seed=train_config.seed)
+    if selfedits is None:
+        selfedits = generate_selfedits(generator, docs, k, styles, max_tokens=selfedit_max_tokens,
+                                       temperature=temperature, seed=train_config.seed)
     timings["generate_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -88,10 +88,13 @@ def _encode_example(tokenizer: PreTrainedTokenizerBase, ex: Example, max_len: in
 
 
 def _batches(encoded: list[tuple[list[int], list[int]]], batch_size: int, pad_id: int, rng: random.Random):
-    order = list(range(len(encoded)))
-    rng.shuffle(order)
-    for start in range(0, len(order), batch_size):
-        chunk = [encoded[i] for i in order[start : start + batch_size]]
+    """Batches of similar length (a long document chunk padded beside one-line self-edits would
+    multiply the compute), in a random order each epoch."""
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
+    groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(groups)
+    for group in groups:
+        chunk = [encoded[i] for i in group]
         width = max(len(ids) for ids, _ in chunk)
         input_ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
         labels = torch.full((len(chunk), width), -100, dtype=torch.long)

@@ -7,8 +7,11 @@ store, then registered; if registration fails the committed artifact is deleted.
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +36,13 @@ from core.settings import Settings, get_settings
 from guards import ScanContext, Verdict, build_guards, scan_text
 from workers.gates import GateContext, run_gates
 from workers.generation import Generator, make_generator
-from workers.inner_loop import DocInput, InnerLoopResult, run_inner_loop, write_probes
+from workers.inner_loop import (
+    DocInput,
+    InnerLoopResult,
+    generate_selfedits,
+    run_inner_loop,
+    write_probes,
+)
 from workers.modeling import LoraConfigSpec, TrainConfig, load_adapter, load_base, save_adapter
 from workers.selfedit import QA, cloze_probes
 
@@ -181,8 +190,23 @@ def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
                    data={"documents": len(accepted), "k": settings.selfedit_k})
 
         generator = generator or make_generator(settings)
-        ensure_probes(session, accepted, generator, settings)
         base, tokenizer = load_base(str(settings.base_model_path))
+        t0 = time.perf_counter()
+        # Self-edits and the model's own probe questions are independent: a server samples them
+        # together. (The in-process generator shares one model and tokenizer: one call at a time.)
+        sample = functools.partial(
+            generate_selfedits, generator, _doc_inputs(accepted), settings.selfedit_k,
+            settings.selfedit_styles, max_tokens=settings.selfedit_max_tokens,
+            temperature=settings.selfedit_temperature, seed=settings.seed)
+        if getattr(generator, "concurrent", False):
+            with ThreadPoolExecutor(1) as pool:
+                pending = pool.submit(sample)
+                ensure_probes(session, accepted, generator, settings)
+                selfedits = pending.result()
+        else:
+            ensure_probes(session, accepted, generator, settings)
+            selfedits = sample()
+        generate_s = time.perf_counter() - t0
         parent = get_active_version(session, tenant.id)  # type: ignore[arg-type]
         parent_path = store.local_path(parent.artifact_uri) if parent else None
         current_model = load_adapter(base, parent_path) if parent_path else None
@@ -205,8 +229,9 @@ def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
             styles=settings.selfedit_styles, selfedit_max_tokens=settings.selfedit_max_tokens,
             temperature=settings.selfedit_temperature, answer_max_tokens=settings.answer_max_tokens,
             init_adapter=parent_path, current_model=current_model, on_progress=on_progress,
-            should_stop=cancelled,
+            should_stop=cancelled, selfedits=selfedits,
         )
+        result.timings["generate_s"] = generate_s
         transition(session, job, S.evaluating, "running gates on the best candidate", progress=0.85,
                    data={"best_candidate": result.best.index, "reward": result.best.reward})
         gates = run_gates(GateContext(tenant_id=tenant.id, policy=tenant.policy,  # type: ignore[arg-type]
