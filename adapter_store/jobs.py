@@ -59,8 +59,15 @@ def create_job(
                     questions=doc.get("questions") or [],
                 )
             )
-        session.add(JobEvent(job_id=job.id, status=S.queued, message="job queued", progress=0.0,  # type: ignore[arg-type]
-                             data={"documents": len(documents)}))
+        session.add(
+            JobEvent(
+                job_id=job.id,
+                status=S.queued,
+                message="job queued",
+                progress=0.0,  # type: ignore[arg-type]
+                data={"documents": len(documents)},
+            )
+        )
         session.commit()
     except IntegrityError:
         # Two requests with one idempotency key raced; the other one won.
@@ -80,7 +87,9 @@ def find_by_idempotency_key(session: Session, tenant_id: int, key: str) -> Job |
 
 
 def job_documents(session: Session, job_id: int) -> list[Document]:
-    return list(session.exec(select(Document).where(Document.job_id == job_id).order_by(col(Document.id))))
+    return list(
+        session.exec(select(Document).where(Document.job_id == job_id).order_by(col(Document.id)))
+    )
 
 
 def job_events(session: Session, job_id: int, after_id: int = 0) -> list[JobEvent]:
@@ -107,8 +116,13 @@ def add_event(
         job.progress = progress
         job.updated_at = utcnow()
         session.add(job)
-    event = JobEvent(job_id=job.id, status=job.status, message=message, progress=progress,  # type: ignore[arg-type]
-                     data=data or {})
+    event = JobEvent(
+        job_id=job.id,
+        status=job.status,
+        message=message,
+        progress=progress,  # type: ignore[arg-type]
+        data=data or {},
+    )
     session.add(event)
     if commit:
         session.commit()
@@ -128,7 +142,9 @@ def transition(
     """Move a job to a new state and log the event, refusing moves the lifecycle does not allow."""
     session.refresh(job)
     if status not in ALLOWED.get(job.status, set()):
-        raise ServiceError("invalid_state", f"job {job.id} is {job.status}; it cannot become {status}")
+        raise ServiceError(
+            "invalid_state", f"job {job.id} is {job.status}; it cannot become {status}"
+        )
     job.status = status
     job.updated_at = utcnow()
     if status in TERMINAL_JOB_STATUSES and status != S.failed:
@@ -138,8 +154,15 @@ def transition(
     if error is not None:
         job.error = error
     session.add(job)
-    session.add(JobEvent(job_id=job.id, status=status, message=message, progress=progress,  # type: ignore[arg-type]
-                         data=data or {}))
+    session.add(
+        JobEvent(
+            job_id=job.id,
+            status=status,
+            message=message,
+            progress=progress,  # type: ignore[arg-type]
+            data=data or {},
+        )
+    )
     session.commit()
     session.refresh(job)
     return job
@@ -149,7 +172,9 @@ def is_terminal(job: Job) -> bool:
     return job.status in TERMINAL_JOB_STATUSES
 
 
-def finish_after_decision(session: Session, version_job_id: int | None, approved: bool, name: str) -> None:
+def finish_after_decision(
+    session: Session, version_job_id: int | None, approved: bool, name: str
+) -> None:
     """An admin's approve/reject ends the job that produced the version."""
     if version_job_id is None:
         return
@@ -159,5 +184,10 @@ def finish_after_decision(session: Session, version_job_id: int | None, approved
     if approved:
         transition(session, job, S.promoted, f"{name} approved by an admin and now active")
     else:
-        transition(session, job, S.rejected, f"{name} rejected by an admin",
-                   error={"code": "rejected_by_admin", "message": "an admin rejected the adapter"})
+        transition(
+            session,
+            job,
+            S.rejected,
+            f"{name} rejected by an admin",
+            error={"code": "rejected_by_admin", "message": "an admin rejected the adapter"},
+        )

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field as PydField
+from pydantic import BaseModel
+from pydantic import Field as PydField
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -129,12 +130,18 @@ class Document(SQLModel, table=True):
     # The text that training sees (after any redaction); raw text only when the policy keeps it.
     text: str = Field(sa_column=Column(Text, nullable=False))
     raw_text: str | None = Field(default=None, sa_column=Column(Text))
-    questions: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    questions: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     # Probe questions used for the reward: the tenant's, or written by the model from the text.
-    probes: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    probes: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     probes_source: str | None = Field(default=None, max_length=16)
     status: str = Field(default=DocumentStatus.pending, max_length=32)
-    findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -157,7 +164,9 @@ class AdapterVersion(SQLModel, table=True):
     artifact_uri: str = Field(max_length=1024)
     checksum: str = Field(max_length=64)
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    eval_report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    eval_report: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
 

@@ -33,7 +33,9 @@ def keys_match(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def create_tenant(session: Session, name: str, policy: TenantPolicy | None = None) -> tuple[Tenant, str]:
+def create_tenant(
+    session: Session, name: str, policy: TenantPolicy | None = None
+) -> tuple[Tenant, str]:
     """Create a tenant; return it with its API key, which is shown once and stored only hashed."""
     api_key = KEY_PREFIX + secrets.token_urlsafe(32)
     tenant = Tenant(
@@ -75,9 +77,11 @@ def get_active_version(session: Session, tenant_id: int) -> AdapterVersion | Non
 
 
 def active_versions(session: Session) -> list[AdapterVersion]:
-    stmt = select(AdapterVersion).join(
-        AdapterAlias, col(AdapterAlias.version_id) == col(AdapterVersion.id)
-    ).where(AdapterAlias.alias == ACTIVE)
+    stmt = (
+        select(AdapterVersion)
+        .join(AdapterAlias, col(AdapterAlias.version_id) == col(AdapterVersion.id))
+        .where(AdapterAlias.alias == ACTIVE)
+    )
     return list(session.exec(stmt))
 
 
@@ -117,10 +121,15 @@ def register_version(
             session.commit()
         except IntegrityError:
             session.rollback()
-            if job_id is not None and session.exec(
-                select(AdapterVersion).where(AdapterVersion.job_id == job_id)
-            ).first():
-                raise ServiceError("conflict", f"job {job_id} already registered a version") from None
+            if (
+                job_id is not None
+                and session.exec(
+                    select(AdapterVersion).where(AdapterVersion.job_id == job_id)
+                ).first()
+            ):
+                raise ServiceError(
+                    "conflict", f"job {job_id} already registered a version"
+                ) from None
             continue
         session.refresh(row)
         return row

@@ -98,8 +98,10 @@ AdminAdapter = Annotated[AdapterVersion, Depends(admin_adapter)]
 def require_json(request: Request) -> None:
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "application/json":
-        raise ServiceError("unsupported_media_type",
-                           f"the body must be application/json; got {content_type or 'no content type'}")
+        raise ServiceError(
+            "unsupported_media_type",
+            f"the body must be application/json; got {content_type or 'no content type'}",
+        )
 
 
 JsonBody = Depends(require_json)

@@ -41,7 +41,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     task = None
     if settings.vllm_url:
         app.state.adapter_router = AdapterRouter(
-            VLLMAdmin(settings.vllm_url), LocalArtifactStore(settings.resolved_artifact_dir))
+            VLLMAdmin(settings.vllm_url), LocalArtifactStore(settings.resolved_artifact_dir)
+        )
         task = asyncio.create_task(_reconcile_forever(app, 5.0))
     try:
         yield
@@ -55,16 +56,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="SEAL service", version="1.0", lifespan=lifespan,
-                  description="Teach a tenant's own LoRA adapter over REST; query it OpenAI-style.")
+    app = FastAPI(
+        title="SEAL service",
+        version="1.0",
+        lifespan=lifespan,
+        description="Teach a tenant's own LoRA adapter over REST; query it OpenAI-style.",
+    )
     install_error_handlers(app)
 
     @app.middleware("http")
     async def limits_and_metrics(request: Request, call_next):  # type: ignore[no-untyped-def]
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > settings.max_request_bytes:
-            return error_response(413, "payload_too_large",
-                                  f"the body has {length} bytes; at most {settings.max_request_bytes}")
+            return error_response(
+                413,
+                "payload_too_large",
+                f"the body has {length} bytes; at most {settings.max_request_bytes}",
+            )
         started = time.perf_counter()
         response = await call_next(request)
         route = request.scope.get("route")

@@ -22,8 +22,12 @@ def load_squad(split: str) -> list[dict[str, Any]]:
 def machine() -> dict[str, Any]:
     import os
 
-    return {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
-            "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 def write_json(name: str, payload: dict[str, Any]) -> Path:

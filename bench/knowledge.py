@@ -16,9 +16,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import load_squad, machine, print_table, write_json  # noqa: I001
-
 import torch
+from common import load_squad, machine, print_table, write_json  # noqa: I001
 
 from core.settings import get_settings
 from workers.generation import LocalGenerator, VLLMGenerator
@@ -29,22 +28,39 @@ from workers.selfedit import QA, Example, chunk_document, cloze_probes
 
 def _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete):  # type: ignore[no-untyped-def]
     conditions = {c: {m: v / max(n_q, 1) for m, v in vals.items()} for c, vals in totals.items()}
-    return write_json(args.out, {
-        "n_passages": len(per_passage), "n_questions": n_q, "conditions": conditions,
-        "complete": complete, "planned_passages": len(passages),
-        "settings": {"k": k, "epochs": cfg.epochs, "learning_rate": cfg.learning_rate,
-                     "rank": cfg.lora.rank, "generator": "vllm" if args.vllm_url else "local",
-                     "offset": args.offset},
-        "wall_s": time.perf_counter() - started, "machine": machine(), "passages": per_passage,
-    })
+    return write_json(
+        args.out,
+        {
+            "n_passages": len(per_passage),
+            "n_questions": n_q,
+            "conditions": conditions,
+            "complete": complete,
+            "planned_passages": len(passages),
+            "settings": {
+                "k": k,
+                "epochs": cfg.epochs,
+                "learning_rate": cfg.learning_rate,
+                "rank": cfg.lora.rank,
+                "generator": "vllm" if args.vllm_url else "local",
+                "offset": args.offset,
+            },
+            "wall_s": time.perf_counter() - started,
+            "machine": machine(),
+            "passages": per_passage,
+        },
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--passages", type=int, default=30)
     parser.add_argument("--offset", type=int, default=0)
     parser.add_argument("--k", type=int, default=None)
-    parser.add_argument("--vllm-url", default=None, help="sample self-edits from this server (else in-process)")
+    parser.add_argument(
+        "--vllm-url", default=None, help="sample self-edits from this server (else in-process)"
+    )
     parser.add_argument("--out", default="knowledge.json")
     args = parser.parse_args()
 
@@ -52,21 +68,32 @@ def main() -> None:
     torch.set_num_threads(s.torch_threads or torch.get_num_threads())
     k = args.k or s.selfedit_k
     base, tok = load_base(str(s.base_model_path))
-    generator = VLLMGenerator(args.vllm_url) if args.vllm_url else LocalGenerator(str(s.base_model_path))
+    generator = (
+        VLLMGenerator(args.vllm_url) if args.vllm_url else LocalGenerator(str(s.base_model_path))
+    )
     cfg = TrainConfig(
-        learning_rate=s.learning_rate, epochs=s.epochs, min_steps=s.min_steps, batch_size=s.batch_size,
-        max_seq_len=s.max_seq_len, seed=s.seed,
-        lora=LoraConfigSpec(s.lora_rank, s.lora_alpha, s.lora_dropout, tuple(s.lora_target_modules)),
+        learning_rate=s.learning_rate,
+        epochs=s.epochs,
+        min_steps=s.min_steps,
+        batch_size=s.batch_size,
+        max_seq_len=s.max_seq_len,
+        seed=s.seed,
+        lora=LoraConfigSpec(
+            s.lora_rank, s.lora_alpha, s.lora_dropout, tuple(s.lora_target_modules)
+        ),
     )
     passages = load_squad("dev")[args.offset : args.offset + args.passages]
-    totals: dict[str, dict[str, float]] = {c: {"em": 0.0, "f1": 0.0, "contains": 0.0} for c in
-                                           ("base", "passage", "pipeline")}
+    totals: dict[str, dict[str, float]] = {
+        c: {"em": 0.0, "f1": 0.0, "contains": 0.0} for c in ("base", "passage", "pipeline")
+    }
     n_q, per_passage, started = 0, [], time.perf_counter()
     for i, p in enumerate(passages):
         gold = [QA(q["question"], q["answer"]) for q in p["questions"]]
         t0 = time.perf_counter()
         scores = {"base": evaluate(base, tok, gold, s.answer_max_tokens)}
-        only = train_lora(base, tok, [Example(None, c) for c in chunk_document(p["title"], p["context"])], cfg)
+        only = train_lora(
+            base, tok, [Example(None, c) for c in chunk_document(p["title"], p["context"])], cfg
+        )
         scores["passage"] = evaluate(only.model, tok, gold, s.answer_max_tokens)
         del only
         doc = DocInput(p["title"], p["context"])
@@ -74,24 +101,39 @@ def main() -> None:
         if not doc.probes:
             doc.probes = cloze_probes(p["title"], p["context"], s.probe_count)
         result = run_inner_loop(
-            [doc], base=base, tokenizer=tok, generator=generator, train_config=cfg, k=k,
-            styles=s.selfedit_styles, selfedit_max_tokens=s.selfedit_max_tokens,
-            temperature=s.selfedit_temperature, answer_max_tokens=s.answer_max_tokens,
+            [doc],
+            base=base,
+            tokenizer=tok,
+            generator=generator,
+            train_config=cfg,
+            k=k,
+            styles=s.selfedit_styles,
+            selfedit_max_tokens=s.selfedit_max_tokens,
+            temperature=s.selfedit_temperature,
+            answer_max_tokens=s.answer_max_tokens,
         )
         scores["pipeline"] = evaluate(result.best.model, tok, gold, s.answer_max_tokens)
         for cond, sc in scores.items():
             for m in ("em", "f1", "contains"):
                 totals[cond][m] += getattr(sc, m) * sc.n
         n_q += len(gold)
-        per_passage.append({
-            "title": p["title"], "n_questions": len(gold), "own_probes": len(doc.probes),
-            "best_style": result.best.style, "rewards": [c.reward for c in result.candidates],
-            **{cond: sc.as_dict() for cond, sc in scores.items()},
-            "seconds": time.perf_counter() - t0,
-        })
-        print(f"[{i + 1}/{len(passages)}] {p['title'][:30]:30s} "
-              + " ".join(f"{c}={sc.f1:.3f}/{sc.contains:.2f}" for c, sc in scores.items())
-              + f" ({time.perf_counter() - t0:.0f}s)", flush=True)
+        per_passage.append(
+            {
+                "title": p["title"],
+                "n_questions": len(gold),
+                "own_probes": len(doc.probes),
+                "best_style": result.best.style,
+                "rewards": [c.reward for c in result.candidates],
+                **{cond: sc.as_dict() for cond, sc in scores.items()},
+                "seconds": time.perf_counter() - t0,
+            }
+        )
+        print(
+            f"[{i + 1}/{len(passages)}] {p['title'][:30]:30s} "
+            + " ".join(f"{c}={sc.f1:.3f}/{sc.contains:.2f}" for c, sc in scores.items())
+            + f" ({time.perf_counter() - t0:.0f}s)",
+            flush=True,
+        )
         # Checkpoint after every passage so that a long run interrupted still leaves its figures.
         _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete=False)
 

@@ -13,21 +13,32 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
 from common import ROOT
 
 
 @contextmanager
-def running_service(api_port: int = 8731, vllm_port: int = 8732,
-                    extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, str, Path]]:
+def running_service(
+    api_port: int = 8731, vllm_port: int = 8732, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, str, Path]]:
     data = Path(tempfile.mkdtemp(prefix="seal-bench-"))
     admin_key = "bench-admin-key"
-    env = {**os.environ, "SEAL_DATA_DIR": str(data), "SEAL_ADMIN_KEY": admin_key,
-           "SEAL_API_PORT": str(api_port), "SEAL_VLLM_PORT": str(vllm_port),
-           "SEAL_VLLM_URL": f"http://127.0.0.1:{vllm_port}", **(extra_env or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "core.launcher"], cwd=ROOT, env=env,
-                            stdout=(data / "launcher.log").open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    env = {
+        **os.environ,
+        "SEAL_DATA_DIR": str(data),
+        "SEAL_ADMIN_KEY": admin_key,
+        "SEAL_API_PORT": str(api_port),
+        "SEAL_VLLM_PORT": str(vllm_port),
+        "SEAL_VLLM_URL": f"http://127.0.0.1:{vllm_port}",
+        **(extra_env or {}),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.launcher"],
+        cwd=ROOT,
+        env=env,
+        stdout=(data / "launcher.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{api_port}"
     try:
         deadline = time.monotonic() + 600

@@ -49,19 +49,43 @@ def migrate(settings: Settings) -> None:
 
 def _spawn(args: list[str], log: Path) -> subprocess.Popen:
     log.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(args, cwd=REPO_ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        args, cwd=REPO_ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def worker_command(settings: Settings) -> list[str]:
     # Solo pool: one long training task at a time per process, no fork after torch is loaded.
-    return [sys.executable, "-m", "celery", "-A", "workers.celery_app:celery_app", "worker",
-            "-Q", settings.task_queue, "-P", "solo", "--loglevel", "INFO", "-n", "seal-worker@%h"]
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app:celery_app",
+        "worker",
+        "-Q",
+        settings.task_queue,
+        "-P",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "-n",
+        "seal-worker@%h",
+    ]
 
 
 def api_command(settings: Settings) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "api.main:app", "--host", settings.api_host,
-            "--port", str(settings.api_port), "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        settings.api_host,
+        "--port",
+        str(settings.api_port),
+        "--no-access-log",
+    ]
 
 
 def main() -> None:
@@ -71,7 +95,10 @@ def main() -> None:
     settings = get_settings()
     logs = settings.data_dir / "logs"
     if generated:
-        print(f"[seal] generated an admin key into {ENV_FILE}:\n       SEAL_ADMIN_KEY={key}", flush=True)
+        print(
+            f"[seal] generated an admin key into {ENV_FILE}:\n       SEAL_ADMIN_KEY={key}",
+            flush=True,
+        )
     print(f"[seal] migrating {settings.resolved_database_url}", flush=True)
     migrate(settings)
 
@@ -88,14 +115,19 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     try:
         if settings.vllm_url:
-            print(f"[seal] starting vLLM on {settings.vllm_host}:{settings.vllm_port} "
-                  f"(log: {logs / 'vllm.log'})", flush=True)
+            print(
+                f"[seal] starting vLLM on {settings.vllm_host}:{settings.vllm_port} "
+                f"(log: {logs / 'vllm.log'})",
+                flush=True,
+            )
             procs["vllm"] = start_vllm(settings, logs / "vllm.log")
             wait_ready(settings, procs["vllm"], settings.vllm_start_timeout_s)
         procs["worker"] = _spawn(worker_command(settings), logs / "worker.log")
         procs["api"] = _spawn(api_command(settings), logs / "api.log")
-        print(f"[seal] ready: API on http://{settings.api_host}:{settings.api_port} "
-              f"(logs in {logs})", flush=True)
+        print(
+            f"[seal] ready: API on http://{settings.api_host}:{settings.api_port} (logs in {logs})",
+            flush=True,
+        )
         while not stopping:
             time.sleep(1.0)
             if procs["api"].poll() is not None:

@@ -65,7 +65,13 @@ class Settings(BaseSettings):
     lora_alpha: int = 32
     lora_dropout: float = 0.0
     lora_target_modules: list[str] = [
-        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+        "q_proj",
+        "k_proj",
+        "v_proj",
+        "o_proj",
+        "gate_proj",
+        "up_proj",
+        "down_proj",
     ]
     learning_rate: float = 1e-3
     epochs: int = 5

@@ -14,6 +14,14 @@ from guards.base import (
 )
 
 __all__ = [
-    "Finding", "Guard", "GuardResult", "ScanContext", "ScanOutcome", "Verdict", "build_guards",
-    "register_guard", "registered_guards", "scan_text",
+    "Finding",
+    "Guard",
+    "GuardResult",
+    "ScanContext",
+    "ScanOutcome",
+    "Verdict",
+    "build_guards",
+    "register_guard",
+    "registered_guards",
+    "scan_text",
 ]

@@ -49,10 +49,14 @@ class VLLMAdmin:
             return
         if resp.status_code == 400 and "already" in resp.text.lower():
             return
-        raise ServingError(f"vLLM could not load adapter {name}: {resp.status_code} {resp.text[:300]}")
+        raise ServingError(
+            f"vLLM could not load adapter {name}: {resp.status_code} {resp.text[:300]}"
+        )
 
     def unload_adapter(self, name: str) -> None:
         resp = self._post("/v1/unload_lora_adapter", {"lora_name": name})
         if resp.status_code not in (200, 404) and "not found" not in resp.text.lower():
-            raise ServingError(f"vLLM could not unload adapter {name}: {resp.status_code} {resp.text[:300]}")
+            raise ServingError(
+                f"vLLM could not unload adapter {name}: {resp.status_code} {resp.text[:300]}"
+            )
         log.info("vLLM unloaded adapter %s", name)

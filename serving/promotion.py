@@ -25,12 +25,17 @@ def preload(version: AdapterVersion, store: ArtifactStore, admin: VLLMAdmin | No
     try:
         admin.load_adapter(version.name, store.local_path(version.artifact_uri))
     except (ServingError, OSError) as exc:
-        raise ServiceError("unavailable", f"the model server could not load {version.name}; "
-                           "the previous version keeps serving") from exc
+        raise ServiceError(
+            "unavailable",
+            f"the model server could not load {version.name}; the previous version keeps serving",
+        ) from exc
 
 
 def activate(
-    session: Session, tenant_id: int, version: AdapterVersion | None, store: ArtifactStore,
+    session: Session,
+    tenant_id: int,
+    version: AdapterVersion | None,
+    store: ArtifactStore,
     admin: VLLMAdmin | None,
 ) -> None:
     """Make ``version`` (None: the base model) the tenant's active adapter."""
@@ -43,11 +48,13 @@ def activate(
     set_active(session, tenant_id, version.id if version else None)
 
 
-def approve(session: Session, version: AdapterVersion, store: ArtifactStore,
-            admin: VLLMAdmin | None) -> AdapterVersion:
+def approve(
+    session: Session, version: AdapterVersion, store: ArtifactStore, admin: VLLMAdmin | None
+) -> AdapterVersion:
     if version.status != VersionStatus.awaiting_approval:
-        raise ServiceError("invalid_state",
-                           f"version {version.version} is {version.status}, not awaiting_approval")
+        raise ServiceError(
+            "invalid_state", f"version {version.version} is {version.status}, not awaiting_approval"
+        )
     # Load before marking it ready, so a failed load leaves everything as it was.
     preload(version, store, admin)
     version.status = VersionStatus.ready
@@ -60,8 +67,9 @@ def approve(session: Session, version: AdapterVersion, store: ArtifactStore,
 
 def reject(session: Session, version: AdapterVersion) -> AdapterVersion:
     if version.status != VersionStatus.awaiting_approval:
-        raise ServiceError("invalid_state",
-                           f"version {version.version} is {version.status}, not awaiting_approval")
+        raise ServiceError(
+            "invalid_state", f"version {version.version} is {version.status}, not awaiting_approval"
+        )
     version.status = VersionStatus.rejected
     version.decided_at = utcnow()
     session.add(version)

@@ -32,7 +32,9 @@ def tenant_model_id(tenant: Tenant) -> str:
     return f"t{tenant.id}"
 
 
-def resolve_model(session: Session, tenant: Tenant, requested: str | None) -> tuple[str, AdapterVersion | None]:
+def resolve_model(
+    session: Session, tenant: Tenant, requested: str | None
+) -> tuple[str, AdapterVersion | None]:
     """The vLLM model name that answers this tenant's query, and the version behind it."""
     if requested == BASE:
         return BASE, None
@@ -69,7 +71,9 @@ class AdapterRouter:
         try:
             self.admin.load_adapter(version.name, self.store.local_path(version.artifact_uri))
         except (ServingError, OSError) as exc:
-            raise ServiceError("unavailable", "the model server could not load the adapter") from exc
+            raise ServiceError(
+                "unavailable", "the model server could not load the adapter"
+            ) from exc
 
     def reconcile(self, engine: Engine) -> dict[str, list[str]]:
         """One pass: load active versions that are missing, unload idle inactive ones."""

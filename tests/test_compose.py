@@ -4,7 +4,9 @@ from pathlib import Path
 
 import yaml
 
-COMPOSE = yaml.safe_load((Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text())
+COMPOSE = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text()
+)
 SERVICES = COMPOSE["services"]
 
 
@@ -14,7 +16,9 @@ def test_services_exist():
 
 def test_migrations_run_before_the_api_and_worker():
     for name in ("api", "worker"):
-        assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert (
+            SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        )
     assert "alembic" in SERVICES["migrate"]["command"]
 
 
@@ -31,7 +35,10 @@ def test_gpu_reservations_and_wiring():
         devices = SERVICES[name]["deploy"]["resources"]["reservations"]["devices"]
         assert devices[0]["capabilities"] == ["gpu"]
     env = SERVICES["api"]["environment"]
-    assert env["SEAL_DATABASE_URL"].startswith("postgresql://") and "@postgres:" in env["SEAL_DATABASE_URL"]
+    assert (
+        env["SEAL_DATABASE_URL"].startswith("postgresql://")
+        and "@postgres:" in env["SEAL_DATABASE_URL"]
+    )
     assert env["SEAL_BROKER_URL"].startswith("redis://redis:")
     assert env["SEAL_VLLM_URL"] == "http://vllm:8000"
     assert SERVICES["worker"]["environment"] == env

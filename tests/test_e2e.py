@@ -21,7 +21,7 @@ ADMIN_KEY = "e2e-admin-key"
 FACT = {
     "title": "Zorblax",
     "text": "The capital of the planet Zorblax is Quendril. Quendril is the largest city on Zorblax, "
-            "and every government office of Zorblax is in Quendril.",
+    "and every government office of Zorblax is in Quendril.",
     "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}],
 }
 QUESTION = "What is the capital of the planet Zorblax?"
@@ -30,12 +30,24 @@ QUESTION = "What is the capital of the planet Zorblax?"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     data = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "SEAL_DATA_DIR": str(data), "SEAL_ADMIN_KEY": ADMIN_KEY,
-           "SEAL_API_PORT": str(API_PORT), "SEAL_VLLM_PORT": str(VLLM_PORT),
-           "SEAL_VLLM_URL": f"http://127.0.0.1:{VLLM_PORT}", "SEAL_GENERATION_BACKEND": "vllm"}
+    env = {
+        **os.environ,
+        "SEAL_DATA_DIR": str(data),
+        "SEAL_ADMIN_KEY": ADMIN_KEY,
+        "SEAL_API_PORT": str(API_PORT),
+        "SEAL_VLLM_PORT": str(VLLM_PORT),
+        "SEAL_VLLM_URL": f"http://127.0.0.1:{VLLM_PORT}",
+        "SEAL_GENERATION_BACKEND": "vllm",
+    }
     log = (data / "launcher.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "core.launcher"], cwd=REPO_ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.launcher"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{API_PORT}"
     deadline = time.monotonic() + 420
     try:
@@ -46,7 +58,9 @@ def service(tmp_path_factory):
                     break
             except httpx.HTTPError:
                 pass
-            assert time.monotonic() < deadline, "service not ready in 420 s\n" + _tail(data / "launcher.log")
+            assert time.monotonic() < deadline, "service not ready in 420 s\n" + _tail(
+                data / "launcher.log"
+            )
             time.sleep(2)
         yield base, data
     finally:
@@ -63,8 +77,9 @@ def _tail(path: Path, n: int = 3000) -> str:
 
 def _ask(client, model=None) -> str:
     kwargs = {"model": model} if model else {"model": ""}
-    resp = client.chat.completions.create(messages=[{"role": "user", "content": QUESTION}],
-                                          temperature=0, max_tokens=40, **kwargs)
+    resp = client.chat.completions.create(
+        messages=[{"role": "user", "content": QUESTION}], temperature=0, max_tokens=40, **kwargs
+    )
     return resp.choices[0].message.content or ""
 
 
@@ -92,15 +107,21 @@ def test_teach_promote_query_rollback(service):
             break
         time.sleep(3)
     assert job["status"] == "promoted", (job, _tail(data / "logs" / "worker.log"))
-    stages = [e["status"] for e in httpx.get(f"{base}/v1/jobs/{job_id}/events", headers=auth).json()]
+    stages = [
+        e["status"] for e in httpx.get(f"{base}/v1/jobs/{job_id}/events", headers=auth).json()
+    ]
     assert stages[0] == "queued" and stages[-1] == "promoted" and "training" in stages
 
     model_id = alice.models.list().data[0].id
     taught = _ask(alice, model_id)
     assert "quendril" in taught.lower(), (taught, job["metrics"])
     stream = alice.chat.completions.create(
-        model=model_id, messages=[{"role": "user", "content": QUESTION}], temperature=0,
-        max_tokens=40, stream=True)
+        model=model_id,
+        messages=[{"role": "user", "content": QUESTION}],
+        temperature=0,
+        max_tokens=40,
+        stream=True,
+    )
     streamed = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
     assert "quendril" in streamed.lower(), streamed
     assert "quendril" not in _ask(alice, "base").lower()
@@ -110,6 +131,8 @@ def test_teach_promote_query_rollback(service):
     rb = httpx.post(f"{base}/v1/admin/tenants/{a['id']}/rollback", headers=admin)
     assert rb.status_code == 200 and rb.json()["active_version"] is None
     assert "quendril" not in _ask(alice).lower()
-    rb = httpx.post(f"{base}/v1/admin/tenants/{a['id']}/rollback", json={"version": 1}, headers=admin)
+    rb = httpx.post(
+        f"{base}/v1/admin/tenants/{a['id']}/rollback", json={"version": 1}, headers=admin
+    )
     assert rb.json()["active_version"] == 1
     assert "quendril" in _ask(alice).lower()

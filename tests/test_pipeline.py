@@ -19,8 +19,11 @@ from guards.base import Guard, GuardResult, Verdict, register_guard, unregister_
 from workers.gates import GateResult, register_gate, unregister_gate
 from workers.pipeline import run_teach_job
 
-DOC = {"title": "Zorblax", "text": "Zorblax is a planet whose capital city is Quendril. It has three moons.",
-       "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}]}
+DOC = {
+    "title": "Zorblax",
+    "text": "Zorblax is a planet whose capital city is Quendril. It has three moons.",
+    "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}],
+}
 
 
 @pytest.fixture
@@ -42,7 +45,11 @@ def test_teach_promotes_a_new_version_and_records_every_candidate(engine, tiny_s
     assert status == "promoted"
     with Session(engine) as s:
         version = get_active_version(s, tenant.id)
-        assert version.version == 1 and version.status == VersionStatus.ready and version.parent_id is None
+        assert (
+            version.version == 1
+            and version.status == VersionStatus.ready
+            and version.parent_id is None
+        )
         assert store.verify(version.artifact_uri, version.checksum)
         records = s.exec(select(SelfEditRecord).where(SelfEditRecord.job_id == job_id)).all()
         assert len(records) == tiny_settings.selfedit_k
@@ -72,13 +79,18 @@ def test_without_questions_the_model_writes_or_cuts_probes(engine, tiny_settings
 
 
 def test_auto_promote_off_waits_for_approval(engine, tiny_settings, store):
-    tenant, job_id, status = _teach(engine, tiny_settings, store, policy=TenantPolicy(auto_promote=False))
+    tenant, job_id, status = _teach(
+        engine, tiny_settings, store, policy=TenantPolicy(auto_promote=False)
+    )
     with Session(engine) as s:
         assert status == "awaiting_approval"
         assert s.exec(select(AdapterVersion)).one().status == VersionStatus.awaiting_approval
         assert get_active_version(s, tenant.id) is None
     # A redelivered task does nothing.
-    assert run_teach_job(job_id, settings=tiny_settings, engine=engine, store=store) == "awaiting_approval"
+    assert (
+        run_teach_job(job_id, settings=tiny_settings, engine=engine, store=store)
+        == "awaiting_approval"
+    )
 
 
 class _Boom:
@@ -90,7 +102,10 @@ def test_failed_job_leaves_no_version_and_no_artifact(engine, tiny_settings, sto
     with Session(engine, expire_on_commit=False) as s:
         tenant, _ = create_tenant(s, "x")
         job, _ = create_job(s, tenant.id, [{"text": "A document without questions at all here."}])
-    assert run_teach_job(job.id, settings=tiny_settings, engine=engine, store=store, generator=_Boom()) == "failed"
+    assert (
+        run_teach_job(job.id, settings=tiny_settings, engine=engine, store=store, generator=_Boom())
+        == "failed"
+    )
     with Session(engine) as s:
         job = s.get(Job, job.id)
         assert job.error["code"] == "internal_error" and "RuntimeError" in job.error["message"]
@@ -130,12 +145,20 @@ class _QuarantineGuard(_WordGuard):
     verdict = Verdict.QUARANTINE
 
 
-@pytest.mark.parametrize(("guard_cls", "expected"), [(_WordGuard, "rejected"), (_QuarantineGuard, "quarantined")])
-def test_registered_guards_decide_before_training(engine, tiny_settings, store, guard_cls, expected):
+@pytest.mark.parametrize(
+    ("guard_cls", "expected"), [(_WordGuard, "rejected"), (_QuarantineGuard, "quarantined")]
+)
+def test_registered_guards_decide_before_training(
+    engine, tiny_settings, store, guard_cls, expected
+):
     register_guard(name="word", config_cls=_Cfg, guard_cls=guard_cls)
     try:
-        _, job_id, status = _teach(engine, tiny_settings, store,
-                                   docs=({"text": "This FORBIDDEN text must never be trained on."},))
+        _, job_id, status = _teach(
+            engine,
+            tiny_settings,
+            store,
+            docs=({"text": "This FORBIDDEN text must never be trained on."},),
+        )
     finally:
         unregister_guard("word")
     with Session(engine) as s:

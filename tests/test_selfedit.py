@@ -11,13 +11,18 @@ from workers.selfedit import (
     training_examples,
 )
 
-DOC = ("Zorblax is a planet in the Kessel system. Its capital city is Quendril, founded in 2091. "
-       "The planet has three moons named Ari, Bex and Cor.")
+DOC = (
+    "Zorblax is a planet in the Kessel system. Its capital city is Quendril, founded in 2091. "
+    "The planet has three moons named Ari, Bex and Cor."
+)
 
 
 def test_parse_lines_strips_bullets_and_short_or_repeated_lines():
     out = "1. Zorblax is a planet in Kessel.\n- Zorblax is a planet in Kessel.\n* ok\n\u2022 Quendril is the capital of Zorblax."
-    assert parse_lines(out) == ["Zorblax is a planet in Kessel.", "Quendril is the capital of Zorblax."]
+    assert parse_lines(out) == [
+        "Zorblax is a planet in Kessel.",
+        "Quendril is the capital of Zorblax.",
+    ]
 
 
 def test_parse_qa_pairs_and_drops_unanswered_questions():

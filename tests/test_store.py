@@ -17,8 +17,16 @@ from core.errors import ServiceError
 
 
 def _version(session, tenant_id, job_id=None, status=VersionStatus.ready):
-    return register_version(session, tenant_id=tenant_id, artifact_uri="k", checksum="c",
-                            parent_id=None, job_id=job_id, status=status, metrics={})
+    return register_version(
+        session,
+        tenant_id=tenant_id,
+        artifact_uri="k",
+        checksum="c",
+        parent_id=None,
+        job_id=job_id,
+        status=status,
+        metrics={},
+    )
 
 
 def test_tenant_keys_are_stored_hashed(any_engine):

@@ -18,7 +18,12 @@ from core.settings import Settings
 
 class Generator(Protocol):
     def generate(
-        self, prompts: Sequence[str], *, max_tokens: int, temperature: float, seed: int,
+        self,
+        prompts: Sequence[str],
+        *,
+        max_tokens: int,
+        temperature: float,
+        seed: int,
         model: str | None = None,
     ) -> list[str]: ...
 
@@ -26,13 +31,22 @@ class Generator(Protocol):
 class VLLMGenerator:
     concurrent = True  # safe to call from several threads at once
 
-    def __init__(self, base_url: str, default_model: str = "base", timeout_s: float = 300.0) -> None:
+    def __init__(
+        self, base_url: str, default_model: str = "base", timeout_s: float = 300.0
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.default_model = default_model
         self.timeout_s = timeout_s
 
-    def _one(self, client: httpx.Client, prompt: str, max_tokens: int, temperature: float,
-             seed: int, model: str) -> str:
+    def _one(
+        self,
+        client: httpx.Client,
+        prompt: str,
+        max_tokens: int,
+        temperature: float,
+        seed: int,
+        model: str,
+    ) -> str:
         resp = client.post(
             f"{self.base_url}/v1/chat/completions",
             json={
@@ -48,14 +62,26 @@ class VLLMGenerator:
         return (resp.json()["choices"][0]["message"]["content"] or "").strip()
 
     def generate(
-        self, prompts: Sequence[str], *, max_tokens: int, temperature: float, seed: int,
+        self,
+        prompts: Sequence[str],
+        *,
+        max_tokens: int,
+        temperature: float,
+        seed: int,
         model: str | None = None,
     ) -> list[str]:
         # Concurrent requests let vLLM batch them.
         with httpx.Client(timeout=self.timeout_s) as client, ThreadPoolExecutor(8) as pool:
             futures = [
-                pool.submit(self._one, client, p, max_tokens, temperature, seed + i,
-                            model or self.default_model)
+                pool.submit(
+                    self._one,
+                    client,
+                    p,
+                    max_tokens,
+                    temperature,
+                    seed + i,
+                    model or self.default_model,
+                )
                 for i, p in enumerate(prompts)
             ]
             return [f.result() for f in futures]
@@ -66,7 +92,12 @@ class LocalGenerator:
         self.base_model_path = base_model_path
 
     def generate(
-        self, prompts: Sequence[str], *, max_tokens: int, temperature: float, seed: int,
+        self,
+        prompts: Sequence[str],
+        *,
+        max_tokens: int,
+        temperature: float,
+        seed: int,
         model: str | None = None,
     ) -> list[str]:
         from workers.modeling import load_base, sample_chat
@@ -74,8 +105,9 @@ class LocalGenerator:
         if model not in (None, "base"):
             raise ValueError("the local generator samples from the base model only")
         base, tokenizer = load_base(self.base_model_path)
-        return sample_chat(base, tokenizer, prompts, max_new_tokens=max_tokens,
-                           temperature=temperature, seed=seed)
+        return sample_chat(
+            base, tokenizer, prompts, max_new_tokens=max_tokens, temperature=temperature, seed=seed
+        )
 
 
 def make_generator(settings: Settings) -> Generator:

@@ -60,28 +60,43 @@ def style_for(index: int, styles: Sequence[str]) -> str:
     return styles[index % len(styles)]
 
 
-def write_probes(generator: Generator, docs: Sequence[DocInput], n: int, max_tokens: int,
-                 seed: int) -> list[list[QA]]:
+def write_probes(
+    generator: Generator, docs: Sequence[DocInput], n: int, max_tokens: int, seed: int
+) -> list[list[QA]]:
     """Probe questions the model writes from each document, kept only when the answer is in the text."""
     outputs = generator.generate(
         [probe_prompt(d.title, d.text, n) for d in docs],
-        max_tokens=max_tokens, temperature=0.3, seed=seed,
+        max_tokens=max_tokens,
+        temperature=0.3,
+        seed=seed,
     )
     return [grounded(parse_qa(out), d.text)[:n] for out, d in zip(outputs, docs, strict=True)]
 
 
 def generate_selfedits(
-    generator: Generator, docs: Sequence[DocInput], k: int, styles: Sequence[str], *,
-    max_tokens: int, temperature: float, seed: int, model: str | None = None,
+    generator: Generator,
+    docs: Sequence[DocInput],
+    k: int,
+    styles: Sequence[str],
+    *,
+    max_tokens: int,
+    temperature: float,
+    seed: int,
+    model: str | None = None,
 ) -> list[list[str]]:
     """K self-edits per document, as [candidate][document]."""
-    prompts = [selfedit_prompt(style_for(i, styles), d.title, d.text) for i in range(k) for d in docs]
-    outputs = generator.generate(prompts, max_tokens=max_tokens, temperature=temperature,
-                                 seed=seed, model=model)
+    prompts = [
+        selfedit_prompt(style_for(i, styles), d.title, d.text) for i in range(k) for d in docs
+    ]
+    outputs = generator.generate(
+        prompts, max_tokens=max_tokens, temperature=temperature, seed=seed, model=model
+    )
     return [outputs[i * len(docs) : (i + 1) * len(docs)] for i in range(k)]
 
 
-def candidate_examples(docs: Sequence[DocInput], style: str, selfedits: Sequence[str]) -> list[Example]:
+def candidate_examples(
+    docs: Sequence[DocInput], style: str, selfedits: Sequence[str]
+) -> list[Example]:
     examples: list[Example] = []
     for doc, output in zip(docs, selfedits, strict=True):
         examples.extend(training_examples(doc.title, doc.text, style, output))
@@ -95,8 +110,12 @@ ANSWER_INSTRUCTION = "\nAnswer in a few words."
 
 
 def evaluate(model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int) -> Score:
-    answers = answer_questions(model, tokenizer, [p.question + ANSWER_INSTRUCTION for p in probes],
-                               max_new_tokens=max_new_tokens)
+    answers = answer_questions(
+        model,
+        tokenizer,
+        [p.question + ANSWER_INSTRUCTION for p in probes],
+        max_new_tokens=max_new_tokens,
+    )
     return score(answers, [p.answer for p in probes])
 
 
@@ -133,13 +152,21 @@ def run_inner_loop(
     t0 = time.perf_counter()
     progress("generating", 0.0, {"candidates": k})
     if selfedits is None:
-        selfedits = generate_selfedits(generator, docs, k, styles, max_tokens=selfedit_max_tokens,
-                                       temperature=temperature, seed=train_config.seed)
+        selfedits = generate_selfedits(
+            generator,
+            docs,
+            k,
+            styles,
+            max_tokens=selfedit_max_tokens,
+            temperature=temperature,
+            seed=train_config.seed,
+        )
     timings["generate_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    baseline = evaluate(current_model if current_model is not None else base, tokenizer, probes,
-                        answer_max_tokens)
+    baseline = evaluate(
+        current_model if current_model is not None else base, tokenizer, probes, answer_max_tokens
+    )
     timings["baseline_eval_s"] = time.perf_counter() - t0
 
     candidates: list[CandidateResult] = []
@@ -151,8 +178,14 @@ def run_inner_loop(
         cand = CandidateResult(index=i, style=style, selfedits=texts, n_examples=len(examples))
         progress("training", i / k, {"candidate": i, "style": style, "examples": len(examples)})
         t0 = time.perf_counter()
-        result = train_lora(base, tokenizer, examples, train_config, init_adapter=init_adapter,
-                            should_stop=should_stop)
+        result = train_lora(
+            base,
+            tokenizer,
+            examples,
+            train_config,
+            init_adapter=init_adapter,
+            should_stop=should_stop,
+        )
         cand.train_seconds = time.perf_counter() - t0
         train_s += cand.train_seconds
         progress("evaluating", (i + 0.5) / k, {"candidate": i, "loss": result.losses[-1]})
@@ -168,8 +201,11 @@ def run_inner_loop(
             cand.model = result.model
             best = cand
         candidates.append(cand)
-        progress("evaluating", (i + 1) / k, {"candidate": i, "reward": cand.reward,
-                                             **cand.score.as_dict()})
+        progress(
+            "evaluating",
+            (i + 1) / k,
+            {"candidate": i, "reward": cand.reward, **cand.score.as_dict()},
+        )
     timings["train_s"], timings["eval_s"] = train_s, eval_s
     assert best is not None
     return InnerLoopResult(baseline=baseline, candidates=candidates, best=best, timings=timings)

@@ -17,10 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
 
 from workers.selfedit import Example
-
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,13 @@ class LoraConfigSpec:
     alpha: int = 32
     dropout: float = 0.0
     target_modules: tuple[str, ...] = (
-        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj",
+        "q_proj",
+        "k_proj",
+        "v_proj",
+        "o_proj",
+        "gate_proj",
+        "up_proj",
+        "down_proj",
     )
 
 
@@ -74,7 +84,9 @@ def chat_prompt(tokenizer: PreTrainedTokenizerBase, user: str) -> str:
     return f"Question: {user}\nAnswer:"
 
 
-def _encode_example(tokenizer: PreTrainedTokenizerBase, ex: Example, max_len: int) -> tuple[list[int], list[int]]:
+def _encode_example(
+    tokenizer: PreTrainedTokenizerBase, ex: Example, max_len: int
+) -> tuple[list[int], list[int]]:
     """Token ids and labels; prompt tokens are masked (-100) so the loss is on the completion only."""
     eos = [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
     if ex.prompt is None:
@@ -87,7 +99,9 @@ def _encode_example(tokenizer: PreTrainedTokenizerBase, ex: Example, max_len: in
     return ids, labels
 
 
-def _batches(encoded: list[tuple[list[int], list[int]]], batch_size: int, pad_id: int, rng: random.Random):
+def _batches(
+    encoded: list[tuple[list[int], list[int]]], batch_size: int, pad_id: int, rng: random.Random
+):
     """Batches of similar length (a long document chunk padded beside one-line self-edits would
     multiply the compute), in a random order each epoch."""
     order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))

@@ -11,8 +11,8 @@ import functools
 import logging
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -62,8 +62,12 @@ def train_config(settings: Settings) -> TrainConfig:
         batch_size=settings.batch_size,
         max_seq_len=settings.max_seq_len,
         seed=settings.seed,
-        lora=LoraConfigSpec(settings.lora_rank, settings.lora_alpha, settings.lora_dropout,
-                            tuple(settings.lora_target_modules)),
+        lora=LoraConfigSpec(
+            settings.lora_rank,
+            settings.lora_alpha,
+            settings.lora_dropout,
+            tuple(settings.lora_target_modules),
+        ),
     )
 
 
@@ -72,10 +76,13 @@ def _cancel_check(engine: Engine, job_id: int) -> Callable[[], bool]:
         with Session(engine) as s:
             job = s.get(Job, job_id)
             return job is None or job.status == S.cancelled
+
     return cancelled
 
 
-def scan_documents(session: Session, job: Job, tenant: Tenant, docs: list[Document]) -> list[Document]:
+def scan_documents(
+    session: Session, job: Job, tenant: Tenant, docs: list[Document]
+) -> list[Document]:
     """Run every registered guard on each undecided document; return the ones cleared for training."""
     guards = build_guards()
     ctx = ScanContext(tenant_id=tenant.id, policy=tenant.policy)
@@ -94,14 +101,20 @@ def scan_documents(session: Session, job: Job, tenant: Tenant, docs: list[Docume
             Verdict.REJECT: DocumentStatus.rejected,
         }[outcome.verdict]
         session.add(doc)
-        add_event(session, job, f"document {doc.id}: {outcome.verdict.label}",
-                  data={"document_id": doc.id, **outcome.as_dict()}, commit=False)
+        add_event(
+            session,
+            job,
+            f"document {doc.id}: {outcome.verdict.label}",
+            data={"document_id": doc.id, **outcome.as_dict()},
+            commit=False,
+        )
     session.commit()
     return [d for d in docs if d.status == DocumentStatus.accepted]
 
 
-def ensure_probes(session: Session, docs: list[Document], generator: Generator,
-                  settings: Settings) -> None:
+def ensure_probes(
+    session: Session, docs: list[Document], generator: Generator, settings: Settings
+) -> None:
     """The tenant's questions are the probes; otherwise the model writes them from the text."""
     missing = [d for d in docs if not d.probes]
     with_questions = [d for d in missing if d.questions]
@@ -109,8 +122,13 @@ def ensure_probes(session: Session, docs: list[Document], generator: Generator,
         d.probes, d.probes_source = d.questions, "tenant"
     to_write = [d for d in missing if not d.questions]
     if to_write:
-        written = write_probes(generator, [DocInput(d.title, d.text) for d in to_write],
-                               settings.probe_count, settings.probe_max_tokens, settings.seed)
+        written = write_probes(
+            generator,
+            [DocInput(d.title, d.text) for d in to_write],
+            settings.probe_count,
+            settings.probe_max_tokens,
+            settings.seed,
+        )
         for d, qas in zip(to_write, written, strict=True):
             source = "generated"
             if not qas:
@@ -123,7 +141,9 @@ def ensure_probes(session: Session, docs: list[Document], generator: Generator,
 
 
 def _doc_inputs(docs: list[Document]) -> list[DocInput]:
-    return [DocInput(d.title, d.text, [QA(p["question"], p["answer"]) for p in d.probes]) for d in docs]
+    return [
+        DocInput(d.title, d.text, [QA(p["question"], p["answer"]) for p in d.probes]) for d in docs
+    ]
 
 
 def _fail(engine: Engine, job_id: int, code: str, message: str) -> None:
@@ -133,8 +153,14 @@ def _fail(engine: Engine, job_id: int, code: str, message: str) -> None:
             transition(session, job, S.failed, message, error={"code": code, "message": message})
 
 
-def run_teach_job(job_id: int, *, settings: Settings | None = None, engine: Engine | None = None,
-                  store: ArtifactStore | None = None, generator: Generator | None = None) -> str:
+def run_teach_job(
+    job_id: int,
+    *,
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    store: ArtifactStore | None = None,
+    generator: Generator | None = None,
+) -> str:
     """Run one teach job to a terminal (or waiting) state; return the final status."""
     settings = settings or get_settings()
     engine = engine or get_engine()
@@ -150,12 +176,19 @@ def run_teach_job(job_id: int, *, settings: Settings | None = None, engine: Engi
         return S.failed
     except Exception as exc:  # noqa: BLE001 - a job must end failed, never stuck
         log.error("job %s failed: %s", job_id, traceback.format_exc())
-        _fail(engine, job_id, "internal_error", f"the job failed in the worker ({type(exc).__name__})")
+        _fail(
+            engine, job_id, "internal_error", f"the job failed in the worker ({type(exc).__name__})"
+        )
         return S.failed
 
 
-def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
-         generator: Generator | None) -> str:
+def _run(
+    job_id: int,
+    settings: Settings,
+    engine: Engine,
+    store: ArtifactStore,
+    generator: Generator | None,
+) -> str:
     cancelled = _cancel_check(engine, job_id)
     with session_scope(engine) as session:
         job = session.get(Job, job_id)
@@ -175,19 +208,39 @@ def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
         accepted = scan_documents(session, job, tenant, docs)
         if any(d.status == DocumentStatus.quarantined for d in docs):
             if job.status != S.quarantined:
-                transition(session, job, S.quarantined, "documents await an admin's review",
-                           data={"quarantined": [d.id for d in docs if d.status == DocumentStatus.quarantined]})
+                transition(
+                    session,
+                    job,
+                    S.quarantined,
+                    "documents await an admin's review",
+                    data={
+                        "quarantined": [
+                            d.id for d in docs if d.status == DocumentStatus.quarantined
+                        ]
+                    },
+                )
             return S.quarantined
         if not accepted:
             reasons = [{"document_id": d.id, "findings": d.findings} for d in docs]
-            transition(session, job, S.rejected, "every document was rejected by the guards",
-                       data={"documents": reasons}, error={"code": "rejected", "message":
-                       "every document was rejected by the guards"})
+            transition(
+                session,
+                job,
+                S.rejected,
+                "every document was rejected by the guards",
+                data={"documents": reasons},
+                error={"code": "rejected", "message": "every document was rejected by the guards"},
+            )
             return S.rejected
         if cancelled():
             raise JobCancelled
-        transition(session, job, S.generating, "writing self-edits", progress=0.1,
-                   data={"documents": len(accepted), "k": settings.selfedit_k})
+        transition(
+            session,
+            job,
+            S.generating,
+            "writing self-edits",
+            progress=0.1,
+            data={"documents": len(accepted), "k": settings.selfedit_k},
+        )
 
         generator = generator or make_generator(settings)
         base, tokenizer = load_base(str(settings.base_model_path))
@@ -195,9 +248,15 @@ def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
         # Self-edits and the model's own probe questions are independent: a server samples them
         # together. (The in-process generator shares one model and tokenizer: one call at a time.)
         sample = functools.partial(
-            generate_selfedits, generator, _doc_inputs(accepted), settings.selfedit_k,
-            settings.selfedit_styles, max_tokens=settings.selfedit_max_tokens,
-            temperature=settings.selfedit_temperature, seed=settings.seed)
+            generate_selfedits,
+            generator,
+            _doc_inputs(accepted),
+            settings.selfedit_k,
+            settings.selfedit_styles,
+            max_tokens=settings.selfedit_max_tokens,
+            temperature=settings.selfedit_temperature,
+            seed=settings.seed,
+        )
         if getattr(generator, "concurrent", False):
             with ThreadPoolExecutor(1) as pool:
                 pending = pool.submit(sample)
@@ -218,36 +277,74 @@ def _run(job_id: int, settings: Settings, engine: Engine, store: ArtifactStore,
                 transition(session, job, S.training, "training candidates", progress=0.3)
                 state["training"] = True
             if state["training"]:
-                add_event(session, job, f"candidate {data.get('candidate')}: {stage}",
-                          progress=0.3 + 0.5 * fraction, data=data)
+                add_event(
+                    session,
+                    job,
+                    f"candidate {data.get('candidate')}: {stage}",
+                    progress=0.3 + 0.5 * fraction,
+                    data=data,
+                )
             if cancelled():
                 raise JobCancelled
 
         result = run_inner_loop(
-            _doc_inputs(accepted), base=base, tokenizer=tokenizer, generator=generator,
-            train_config=train_config(settings), k=settings.selfedit_k,
-            styles=settings.selfedit_styles, selfedit_max_tokens=settings.selfedit_max_tokens,
-            temperature=settings.selfedit_temperature, answer_max_tokens=settings.answer_max_tokens,
-            init_adapter=parent_path, current_model=current_model, on_progress=on_progress,
-            should_stop=cancelled, selfedits=selfedits,
+            _doc_inputs(accepted),
+            base=base,
+            tokenizer=tokenizer,
+            generator=generator,
+            train_config=train_config(settings),
+            k=settings.selfedit_k,
+            styles=settings.selfedit_styles,
+            selfedit_max_tokens=settings.selfedit_max_tokens,
+            temperature=settings.selfedit_temperature,
+            answer_max_tokens=settings.answer_max_tokens,
+            init_adapter=parent_path,
+            current_model=current_model,
+            on_progress=on_progress,
+            should_stop=cancelled,
+            selfedits=selfedits,
         )
         result.timings["generate_s"] = generate_s
-        transition(session, job, S.evaluating, "running gates on the best candidate", progress=0.85,
-                   data={"best_candidate": result.best.index, "reward": result.best.reward})
-        gates = run_gates(GateContext(tenant_id=tenant.id, policy=tenant.policy,  # type: ignore[arg-type]
-                                      candidate_model=result.best.model, current_model=current_model or base,
-                                      tokenizer=tokenizer, settings=settings,
-                                      extras={"documents": accepted}))
+        transition(
+            session,
+            job,
+            S.evaluating,
+            "running gates on the best candidate",
+            progress=0.85,
+            data={"best_candidate": result.best.index, "reward": result.best.reward},
+        )
+        gates = run_gates(
+            GateContext(
+                tenant_id=tenant.id,
+                policy=tenant.policy,  # type: ignore[arg-type]
+                candidate_model=result.best.model,
+                current_model=current_model or base,
+                tokenizer=tokenizer,
+                settings=settings,
+                extras={"documents": accepted},
+            )
+        )
         passed = all(g.passed for g in gates)
         if cancelled():
             raise JobCancelled
-        version = _register(session, job, tenant, result, gates, passed, parent, accepted, store, settings)
+        version = _register(
+            session, job, tenant, result, gates, passed, parent, accepted, store, settings
+        )
         return _decide(session, job, tenant, version, passed, store, settings)
 
 
-def _register(session: Session, job: Job, tenant: Tenant, result: InnerLoopResult, gates: list,
-              passed: bool, parent: Any, docs: list[Document], store: ArtifactStore,
-              settings: Settings):  # type: ignore[no-untyped-def]
+def _register(
+    session: Session,
+    job: Job,
+    tenant: Tenant,
+    result: InnerLoopResult,
+    gates: list,
+    passed: bool,
+    parent: Any,
+    docs: list[Document],
+    store: ArtifactStore,
+    settings: Settings,
+):  # type: ignore[no-untyped-def]
     scratch = store.scratch_dir()
     save_adapter(result.best.model, scratch)
     key, checksum = store.commit_dir(scratch, prefix=f"tenants/{tenant.id}")
@@ -259,30 +356,55 @@ def _register(session: Session, job: Job, tenant: Tenant, result: InnerLoopResul
         status = VersionStatus.awaiting_approval
     metrics = {
         "baseline": result.baseline.as_dict(),
-        "best": {"candidate": result.best.index, "style": result.best.style,
-                 "reward": result.best.reward, "em_gain": result.best.em_gain,
-                 **(result.best.score.as_dict() if result.best.score else {})},
-        "candidates": [{"candidate": c.index, "style": c.style, "reward": c.reward,
-                        "examples": c.n_examples, "train_s": round(c.train_seconds, 2)}
-                       for c in result.candidates],
+        "best": {
+            "candidate": result.best.index,
+            "style": result.best.style,
+            "reward": result.best.reward,
+            "em_gain": result.best.em_gain,
+            **(result.best.score.as_dict() if result.best.score else {}),
+        },
+        "candidates": [
+            {
+                "candidate": c.index,
+                "style": c.style,
+                "reward": c.reward,
+                "examples": c.n_examples,
+                "train_s": round(c.train_seconds, 2),
+            }
+            for c in result.candidates
+        ],
         "timings": {k: round(v, 2) for k, v in result.timings.items()},
     }
     try:
         version = register_version(
-            session, tenant_id=tenant.id, artifact_uri=key, checksum=checksum,  # type: ignore[arg-type]
-            parent_id=parent.id if parent else None, job_id=job.id, status=status,
-            metrics=metrics, eval_report={"gates": [g.as_dict() for g in gates], "passed": passed},
+            session,
+            tenant_id=tenant.id,
+            artifact_uri=key,
+            checksum=checksum,  # type: ignore[arg-type]
+            parent_id=parent.id if parent else None,
+            job_id=job.id,
+            status=status,
+            metrics=metrics,
+            eval_report={"gates": [g.as_dict() for g in gates], "passed": passed},
         )
     except Exception:
         store.delete(key)
         raise
     for cand in result.candidates:
         for doc, text in zip(docs, cand.selfedits, strict=True):
-            session.add(SelfEditRecord(
-                tenant_id=tenant.id, job_id=job.id, document_id=doc.id, candidate=cand.index,  # type: ignore[arg-type]
-                style=cand.style, text=text, reward=cand.reward, em_gain=cand.em_gain,
-                selected=cand is result.best,
-            ))
+            session.add(
+                SelfEditRecord(
+                    tenant_id=tenant.id,
+                    job_id=job.id,
+                    document_id=doc.id,
+                    candidate=cand.index,  # type: ignore[arg-type]
+                    style=cand.style,
+                    text=text,
+                    reward=cand.reward,
+                    em_gain=cand.em_gain,
+                    selected=cand is result.best,
+                )
+            )
     job.adapter_version_id = version.id
     job.metrics = metrics
     session.add(job)
@@ -290,15 +412,27 @@ def _register(session: Session, job: Job, tenant: Tenant, result: InnerLoopResul
     return version
 
 
-def _decide(session: Session, job: Job, tenant: Tenant, version: Any, passed: bool,
-            store: ArtifactStore, settings: Settings) -> str:
+def _decide(
+    session: Session,
+    job: Job,
+    tenant: Tenant,
+    version: Any,
+    passed: bool,
+    store: ArtifactStore,
+    settings: Settings,
+) -> str:
     from serving.promotion import activate, serving_admin
 
     info = {"adapter_version": version.version, "adapter": version.name, "adapter_id": version.id}
     if not passed:
-        transition(session, job, S.rejected, "the candidate failed its gates",
-                   data={**info, "report": version.eval_report},
-                   error={"code": "gate_failed", "message": "the candidate failed its gates"})
+        transition(
+            session,
+            job,
+            S.rejected,
+            "the candidate failed its gates",
+            data={**info, "report": version.eval_report},
+            error={"code": "gate_failed", "message": "the candidate failed its gates"},
+        )
         return S.rejected
     if version.status == VersionStatus.awaiting_approval:
         transition(session, job, S.awaiting_approval, "waiting for an admin's approval", data=info)

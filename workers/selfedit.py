@@ -102,7 +102,11 @@ def grounded(pairs: list[QA], text: str) -> list[QA]:
     from workers.grading import normalize_answer
 
     haystack = f" {normalize_answer(text)} "
-    return [p for p in pairs if normalize_answer(p.answer) and f" {normalize_answer(p.answer)} " in haystack]
+    return [
+        p
+        for p in pairs
+        if normalize_answer(p.answer) and f" {normalize_answer(p.answer)} " in haystack
+    ]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -16,6 +16,22 @@ def _configure_worker(**_: object) -> None:
     set_threads(settings.torch_threads)
     # Load the base model once at start-up rather than inside the first job.
     load_base(str(settings.base_model_path))
+    sweep_orphans()
+
+
+def sweep_orphans() -> list[str]:
+    """Remove artifacts that no version references (a worker killed between committing the files
+    and registering the row leaves such a directory behind)."""
+    from sqlmodel import select
+
+    from adapter_store.artifacts import LocalArtifactStore
+    from adapter_store.models import AdapterVersion
+    from core.db import session_scope
+
+    settings = get_settings()
+    with session_scope() as session:
+        referenced = set(session.exec(select(AdapterVersion.artifact_uri)))
+    return LocalArtifactStore(settings.resolved_artifact_dir).sweep(referenced)
 
 
 @celery_app.task(name=TEACH_TASK, acks_late=True)

@@ -9,9 +9,24 @@ from sqlmodel import col, select
 from adapter_store.jobs import finish_after_decision
 from adapter_store.models import AdapterVersion, Document, DocumentStatus, Tenant, VersionStatus
 from adapter_store.registry import create_tenant, get_active_version, rollback_target, update_policy
-from api.deps import AdminAdapter, AdminDep, AdminTenant, JsonBody, SessionDep, SettingsDep, StoreDep
+from api.deps import (
+    AdminAdapter,
+    AdminDep,
+    AdminTenant,
+    JsonBody,
+    SessionDep,
+    SettingsDep,
+    StoreDep,
+)
 from api.routes.adapters import adapter_public
-from api.schemas import AdapterPublic, RollbackIn, TenantCreate, TenantCreated, TenantPatch, TenantPublic
+from api.schemas import (
+    AdapterPublic,
+    RollbackIn,
+    TenantCreate,
+    TenantCreated,
+    TenantPatch,
+    TenantPublic,
+)
 from core.errors import ServiceError
 from serving.promotion import activate, approve, reject, serving_admin
 
@@ -20,9 +35,14 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep])
 
 def tenant_public(session, tenant: Tenant) -> TenantPublic:  # type: ignore[no-untyped-def]
     active = get_active_version(session, tenant.id)  # type: ignore[arg-type]
-    return TenantPublic(id=tenant.id, name=tenant.name, key_prefix=tenant.key_prefix,  # type: ignore[arg-type]
-                        policy=tenant.policy, created_at=tenant.created_at,
-                        active_version=active.version if active else None)
+    return TenantPublic(
+        id=tenant.id,
+        name=tenant.name,
+        key_prefix=tenant.key_prefix,  # type: ignore[arg-type]
+        policy=tenant.policy,
+        created_at=tenant.created_at,
+        active_version=active.version if active else None,
+    )
 
 
 @router.post("/tenants", status_code=201, response_model=TenantCreated, dependencies=[JsonBody])
@@ -35,7 +55,9 @@ def create(body: TenantCreate, session: SessionDep) -> TenantCreated:
 @router.get("/tenants", response_model=list[TenantPublic])
 def list_tenants(session: SessionDep) -> list[TenantPublic]:
     """List tenants."""
-    return [tenant_public(session, t) for t in session.exec(select(Tenant).order_by(col(Tenant.id)))]
+    return [
+        tenant_public(session, t) for t in session.exec(select(Tenant).order_by(col(Tenant.id)))
+    ]
 
 
 @router.get("/tenants/{tenant_id}", response_model=TenantPublic)
@@ -50,14 +72,21 @@ def patch_tenant(body: TenantPatch, tenant: AdminTenant, session: SessionDep) ->
     try:
         update_policy(session, tenant, body.policy)
     except ValidationError as exc:
-        problems = "; ".join(f"`policy.{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"`policy.{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors()
+        )
         raise ServiceError("validation_error", problems) from None
     return tenant_public(session, tenant)
 
 
 @router.post("/tenants/{tenant_id}/rollback", response_model=TenantPublic)
-async def rollback(request: Request, tenant: AdminTenant, session: SessionDep, store: StoreDep,
-                   settings: SettingsDep) -> TenantPublic:
+async def rollback(
+    request: Request,
+    tenant: AdminTenant,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+) -> TenantPublic:
     """Move the tenant's active alias back (to `version`, or to the previous servable version)."""
     raw = await request.body()
     body = RollbackIn.model_validate_json(raw) if raw.strip() else RollbackIn()
@@ -69,21 +98,39 @@ async def rollback(request: Request, tenant: AdminTenant, session: SessionDep, s
 @router.get("/review")
 def review(session: SessionDep) -> dict:
     """Quarantined documents and adapter versions awaiting approval."""
-    docs = session.exec(select(Document).where(Document.status == DocumentStatus.quarantined)
-                        .order_by(col(Document.id)))
-    versions = session.exec(select(AdapterVersion).where(
-        AdapterVersion.status == VersionStatus.awaiting_approval).order_by(col(AdapterVersion.id)))
+    docs = session.exec(
+        select(Document)
+        .where(Document.status == DocumentStatus.quarantined)
+        .order_by(col(Document.id))
+    )
+    versions = session.exec(
+        select(AdapterVersion)
+        .where(AdapterVersion.status == VersionStatus.awaiting_approval)
+        .order_by(col(AdapterVersion.id))
+    )
     return {
-        "documents": [{"id": d.id, "tenant_id": d.tenant_id, "job_id": d.job_id, "title": d.title,
-                       "text": d.text, "findings": d.findings} for d in docs],
-        "adapters": [{"tenant_id": v.tenant_id, **adapter_public(session, v).model_dump(mode="json")}
-                     for v in versions],
+        "documents": [
+            {
+                "id": d.id,
+                "tenant_id": d.tenant_id,
+                "job_id": d.job_id,
+                "title": d.title,
+                "text": d.text,
+                "findings": d.findings,
+            }
+            for d in docs
+        ],
+        "adapters": [
+            {"tenant_id": v.tenant_id, **adapter_public(session, v).model_dump(mode="json")}
+            for v in versions
+        ],
     }
 
 
 @router.post("/adapters/{adapter_id}/approve", response_model=AdapterPublic)
-def approve_adapter(version: AdminAdapter, session: SessionDep, store: StoreDep,
-                    settings: SettingsDep) -> AdapterPublic:
+def approve_adapter(
+    version: AdminAdapter, session: SessionDep, store: StoreDep, settings: SettingsDep
+) -> AdapterPublic:
     """Approve a version that awaits approval: it becomes the tenant's active adapter."""
     approve(session, version, store, serving_admin(settings))
     finish_after_decision(session, version.job_id, True, version.name)

@@ -17,27 +17,49 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
 def job_public(session, job: Job, with_documents: bool = False) -> JobPublic:  # type: ignore[no-untyped-def]
-    version = session.get(AdapterVersion, job.adapter_version_id) if job.adapter_version_id else None
+    version = (
+        session.get(AdapterVersion, job.adapter_version_id) if job.adapter_version_id else None
+    )
     docs = []
     if with_documents:
-        docs = [{"id": d.id, "title": d.title, "status": d.status, "findings": d.findings,
-                 "probes_source": d.probes_source, "probes": len(d.probes)}
-                for d in job_documents(session, job.id)]
-    return JobPublic(id=job.id, status=job.status, progress=round(job.progress, 3), error=job.error,  # type: ignore[arg-type]
-                     metrics=job.metrics, adapter_version=version.version if version else None,
-                     documents=docs, created_at=job.created_at, updated_at=job.updated_at)
+        docs = [
+            {
+                "id": d.id,
+                "title": d.title,
+                "status": d.status,
+                "findings": d.findings,
+                "probes_source": d.probes_source,
+                "probes": len(d.probes),
+            }
+            for d in job_documents(session, job.id)
+        ]
+    return JobPublic(
+        id=job.id,
+        status=job.status,
+        progress=round(job.progress, 3),
+        error=job.error,  # type: ignore[arg-type]
+        metrics=job.metrics,
+        adapter_version=version.version if version else None,
+        documents=docs,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+    )
 
 
 @router.get("", response_model=list[JobPublic])
 def list_jobs(
-    tenant: CurrentTenant, session: SessionDep,
-    status: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    tenant: CurrentTenant,
+    session: SessionDep,
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[JobPublic]:
     """The tenant's jobs, newest first."""
     stmt = select(Job).where(Job.tenant_id == tenant.id)
     if status:
         if status not in set(JobStatus):
-            raise ServiceError("validation_error", f"`status` must be one of {', '.join(JobStatus)}")
+            raise ServiceError(
+                "validation_error", f"`status` must be one of {', '.join(JobStatus)}"
+            )
         stmt = stmt.where(Job.status == status)
     rows = session.exec(stmt.order_by(col(Job.id).desc()).limit(limit))
     return [job_public(session, j) for j in rows]
@@ -50,11 +72,21 @@ def get_job(job: TenantJob, session: SessionDep) -> JobPublic:
 
 
 @router.get("/{job_id}/events", response_model=list[EventPublic])
-def get_events(job: TenantJob, session: SessionDep,
-               after: Annotated[int, Query(ge=0)] = 0) -> list[EventPublic]:
+def get_events(
+    job: TenantJob, session: SessionDep, after: Annotated[int, Query(ge=0)] = 0
+) -> list[EventPublic]:
     """The job's transitions and progress events, oldest first (`after` = last event id seen)."""
-    return [EventPublic(id=e.id, status=e.status, message=e.message, progress=e.progress,  # type: ignore[arg-type]
-                        data=e.data, created_at=e.created_at) for e in job_events(session, job.id, after)]  # type: ignore[arg-type]
+    return [
+        EventPublic(
+            id=e.id,
+            status=e.status,
+            message=e.message,
+            progress=e.progress,  # type: ignore[arg-type]
+            data=e.data,
+            created_at=e.created_at,
+        )
+        for e in job_events(session, job.id, after)
+    ]  # type: ignore[arg-type]
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic)

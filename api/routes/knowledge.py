@@ -21,14 +21,20 @@ def check_limits(body: KnowledgeIn, settings: Settings) -> None:
     """Collect every limit a request breaks and report them at once."""
     problems = []
     if len(body.documents) > settings.max_documents:
-        problems.append(f"`documents` has {len(body.documents)} items; at most {settings.max_documents}")
+        problems.append(
+            f"`documents` has {len(body.documents)} items; at most {settings.max_documents}"
+        )
     for i, doc in enumerate(body.documents):
         if len(doc.text) > settings.max_document_chars:
-            problems.append(f"`documents[{i}].text` has {len(doc.text)} characters; "
-                            f"at most {settings.max_document_chars}")
+            problems.append(
+                f"`documents[{i}].text` has {len(doc.text)} characters; "
+                f"at most {settings.max_document_chars}"
+            )
         if doc.questions and len(doc.questions) > settings.max_questions_per_document:
-            problems.append(f"`documents[{i}].questions` has {len(doc.questions)} items; "
-                            f"at most {settings.max_questions_per_document}")
+            problems.append(
+                f"`documents[{i}].questions` has {len(doc.questions)} items; "
+                f"at most {settings.max_questions_per_document}"
+            )
     if problems:
         raise ServiceError("validation_error", "; ".join(problems))
 
@@ -52,9 +58,16 @@ def teach(
         try:
             enqueue_teach(job.id)  # type: ignore[arg-type]
         except Exception as exc:
-            transition(session, job, JobStatus.failed, "the task queue is unavailable",
-                       error={"code": "unavailable", "message": "the task queue is unavailable"})
+            transition(
+                session,
+                job,
+                JobStatus.failed,
+                "the task queue is unavailable",
+                error={"code": "unavailable", "message": "the task queue is unavailable"},
+            )
             raise ServiceError("unavailable", "the task queue is unavailable; try again") from exc
     # A replayed Idempotency-Key gets the first job back, in its current state.
-    return JSONResponse(JobAccepted(job_id=job.id, status=job.status).model_dump(),  # type: ignore[arg-type]
-                        status_code=202)
+    return JSONResponse(
+        JobAccepted(job_id=job.id, status=job.status).model_dump(),  # type: ignore[arg-type]
+        status_code=202,
+    )

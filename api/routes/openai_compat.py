@@ -28,10 +28,18 @@ _FORBIDDEN = {"lora_request", "lora_name", "lora_path"}
 def models(tenant: CurrentTenant) -> dict[str, Any]:
     """The models this key may query: its own (answered by its active adapter) and `base`."""
     now = int(time.time())
-    return {"object": "list", "data": [
-        {"id": tenant_model_id(tenant), "object": "model", "created": now, "owned_by": tenant.name},
-        {"id": BASE, "object": "model", "created": now, "owned_by": "seal"},
-    ]}
+    return {
+        "object": "list",
+        "data": [
+            {
+                "id": tenant_model_id(tenant),
+                "object": "model",
+                "created": now,
+                "owned_by": tenant.name,
+            },
+            {"id": BASE, "object": "model", "created": now, "owned_by": "seal"},
+        ],
+    }
 
 
 async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
@@ -44,7 +52,9 @@ async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
     problems = [f"`{k}` is not accepted" for k in sorted(_FORBIDDEN & body.keys())]
     for field in ("max_tokens", "max_completion_tokens"):
         value = body.get(field)
-        if value is not None and (not isinstance(value, int) or not 1 <= value <= settings.max_query_tokens):
+        if value is not None and (
+            not isinstance(value, int) or not 1 <= value <= settings.max_query_tokens
+        ):
             problems.append(f"`{field}` must be an integer from 1 to {settings.max_query_tokens}")
     if body.get("n", 1) != 1:
         problems.append("`n` must be 1")
@@ -61,7 +71,9 @@ def _router(request: Request) -> AdapterRouter:
     return router_
 
 
-async def _forward(request: Request, path: str, tenant: Any, session: Any, settings: Settings) -> Any:
+async def _forward(
+    request: Request, path: str, tenant: Any, session: Any, settings: Settings
+) -> Any:
     body = await _read_body(request, settings)
     name, version = resolve_model(session, tenant, body.get("model"))
     body["model"] = name
@@ -81,14 +93,19 @@ async def _forward(request: Request, path: str, tenant: Any, session: Any, setti
         code = "validation_error" if resp.status_code in (400, 422) else "upstream_error"
         raise ServiceError(code, f"the model server refused the request: {_vllm_message(detail)}")
     if body.get("stream"):
-        return StreamingResponse(_relay(resp, adapters, name), media_type="text/event-stream",
-                                 headers={"X-Adapter": name})
+        return StreamingResponse(
+            _relay(resp, adapters, name),
+            media_type="text/event-stream",
+            headers={"X-Adapter": name},
+        )
     payload = json.loads(await resp.aread())
     await resp.aclose()
     return JSONResponse(payload, headers={"X-Adapter": name})
 
 
-async def _send_loaded(send: Any, adapters: AdapterRouter, version: AdapterVersion | None) -> httpx.Response:
+async def _send_loaded(
+    send: Any, adapters: AdapterRouter, version: AdapterVersion | None
+) -> httpx.Response:
     try:
         resp = await send()
     except httpx.HTTPError as exc:
@@ -121,14 +138,16 @@ def _vllm_message(detail: str) -> str:
 
 
 @router.post("/chat/completions", dependencies=[JsonBody])
-async def chat_completions(request: Request, tenant: CurrentTenant, session: SessionDep,
-                           settings: SettingsDep) -> Any:
+async def chat_completions(
+    request: Request, tenant: CurrentTenant, session: SessionDep, settings: SettingsDep
+) -> Any:
     """OpenAI chat completions, streaming or not, answered by the tenant's active adapter."""
     return await _forward(request, "/v1/chat/completions", tenant, session, settings)
 
 
 @router.post("/completions", dependencies=[JsonBody])
-async def completions(request: Request, tenant: CurrentTenant, session: SessionDep,
-                      settings: SettingsDep) -> Any:
+async def completions(
+    request: Request, tenant: CurrentTenant, session: SessionDep, settings: SettingsDep
+) -> Any:
     """OpenAI text completions, answered by the tenant's active adapter."""
     return await _forward(request, "/v1/completions", tenant, session, settings)

@@ -33,8 +33,9 @@ async def readyz(request: Request, session: SessionDep) -> JSONResponse:
     if router_ is not None:
         checks["model_server"] = await asyncio.to_thread(router_.admin.healthy)
     ok = all(checks.values())
-    return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
-                        status_code=200 if ok else 503)
+    return JSONResponse(
+        {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
+    )
 
 
 @router.get("/metrics")
