@@ -14,10 +14,11 @@ Writes bench/results/knowledge.json.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import torch
-from common import load_squad, machine, print_table, write_json  # noqa: I001
+from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
 
 from core.settings import get_settings
 from workers.generation import LocalGenerator, VLLMGenerator
@@ -62,6 +63,10 @@ def main() -> None:
         "--vllm-url", default=None, help="sample self-edits from this server (else in-process)"
     )
     parser.add_argument("--out", default="knowledge.json")
+    parser.add_argument(
+        "--resume", action="store_true",
+        help="keep the passages an interrupted run already wrote to --out and do the rest",
+    )
     args = parser.parse_args()
 
     s = get_settings()
@@ -87,7 +92,17 @@ def main() -> None:
         c: {"em": 0.0, "f1": 0.0, "contains": 0.0} for c in ("base", "passage", "pipeline")
     }
     n_q, per_passage, started = 0, [], time.perf_counter()
+    if args.resume and (RESULTS / args.out).exists():
+        per_passage = json.loads((RESULTS / args.out).read_text())["passages"]
+        for done in per_passage:
+            n_q += done["n_questions"]
+            for cond in totals:
+                for m in totals[cond]:
+                    totals[cond][m] += done[cond][m] * done[cond]["n"]
+        print(f"resuming after {len(per_passage)} passages", flush=True)
     for i, p in enumerate(passages):
+        if i < len(per_passage):
+            continue
         gold = [QA(q["question"], q["answer"]) for q in p["questions"]]
         t0 = time.perf_counter()
         scores = {"base": evaluate(base, tok, gold, s.answer_max_tokens)}

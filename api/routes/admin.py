@@ -33,6 +33,10 @@ from serving.promotion import activate, approve, reject, serving_admin
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep])
 
 
+def _problems(exc: ValidationError, prefix: str = "") -> str:
+    return "; ".join(f"`{prefix}{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors())
+
+
 def tenant_public(session, tenant: Tenant) -> TenantPublic:  # type: ignore[no-untyped-def]
     active = get_active_version(session, tenant.id)  # type: ignore[arg-type]
     return TenantPublic(
@@ -72,10 +76,7 @@ def patch_tenant(body: TenantPatch, tenant: AdminTenant, session: SessionDep) ->
     try:
         update_policy(session, tenant, body.policy)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"`policy.{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors()
-        )
-        raise ServiceError("validation_error", problems) from None
+        raise ServiceError("validation_error", _problems(exc, "policy.")) from None
     return tenant_public(session, tenant)
 
 
@@ -89,7 +90,11 @@ async def rollback(
 ) -> TenantPublic:
     """Move the tenant's active alias back (to `version`, or to the previous servable version)."""
     raw = await request.body()
-    body = RollbackIn.model_validate_json(raw) if raw.strip() else RollbackIn()
+    try:
+        # The body is optional: an empty POST rolls back to the previous version.
+        body = RollbackIn.model_validate_json(raw) if raw.strip() else RollbackIn()
+    except ValidationError as exc:
+        raise ServiceError("validation_error", _problems(exc)) from None
     target = rollback_target(session, tenant.id, body.version)  # type: ignore[arg-type]
     activate(session, tenant.id, target, store, serving_admin(settings))  # type: ignore[arg-type]
     return tenant_public(session, tenant)

@@ -85,22 +85,22 @@ async def _forward(
         req = client.build_request("POST", url, json=body)
         return await client.send(req, stream=True)
 
-    with adapters.track(name):
+    with adapters.track(name):  # the version stays loaded until its reply has been read
         resp = await _send_loaded(send, adapters, version)
-    if resp.status_code >= 400:
-        detail = (await resp.aread())[:500].decode(errors="replace")
-        await resp.aclose()
-        code = "validation_error" if resp.status_code in (400, 422) else "upstream_error"
-        raise ServiceError(code, f"the model server refused the request: {_vllm_message(detail)}")
-    if body.get("stream"):
-        return StreamingResponse(
-            _relay(resp, adapters, name),
-            media_type="text/event-stream",
-            headers={"X-Adapter": name},
-        )
-    payload = json.loads(await resp.aread())
-    await resp.aclose()
-    return JSONResponse(payload, headers={"X-Adapter": name})
+        if resp.status_code >= 400:
+            detail = (await resp.aread())[:500].decode(errors="replace")
+            await resp.aclose()
+            code = "validation_error" if resp.status_code in (400, 422) else "upstream_error"
+            raise ServiceError(
+                code, f"the model server refused the request: {_vllm_message(detail)}"
+            )
+        if not body.get("stream"):
+            payload = json.loads(await resp.aread())
+            await resp.aclose()
+            return JSONResponse(payload, headers={"X-Adapter": name})
+    return StreamingResponse(
+        _relay(resp, adapters, name), media_type="text/event-stream", headers={"X-Adapter": name}
+    )
 
 
 async def _send_loaded(
