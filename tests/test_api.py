@@ -310,7 +310,15 @@ def test_ops_endpoints(client):
 
 def test_rollback_body_is_validated(client):
     tid, _ = _tenant(client)
-    _error(client.post(f"/v1/admin/tenants/{tid}/rollback", json={"version": 0}, headers=ADMIN),
-           422, "validation_error", "`version`")
-    _error(client.post(f"/v1/admin/tenants/{tid}/rollback", content=b"{nope", headers=ADMIN),
-           422, "validation_error", "")
+    _error(
+        client.post(f"/v1/admin/tenants/{tid}/rollback", json={"version": 0}, headers=ADMIN),
+        422,
+        "validation_error",
+        "`version`",
+    )
+    _error(
+        client.post(f"/v1/admin/tenants/{tid}/rollback", content=b"{nope", headers=ADMIN),
+        422,
+        "validation_error",
+        "",
+    )
