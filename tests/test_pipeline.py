@@ -165,3 +165,18 @@ def test_registered_guards_decide_before_training(
         assert status == expected
         assert s.exec(select(AdapterVersion)).all() == []
         assert s.exec(select(SelfEditRecord)).all() == []
+
+
+def test_job_of_a_dead_worker_restarts_from_the_top(engine, tiny_settings, store):
+    from adapter_store.jobs import transition
+    from adapter_store.models import JobStatus
+
+    with Session(engine, expire_on_commit=False) as s:
+        tenant, _ = create_tenant(s, "redelivered")
+        job, _ = create_job(s, tenant.id, [dict(DOC)])
+        for st in (JobStatus.scanning, JobStatus.generating, JobStatus.training):
+            transition(s, job, st, "before the worker died")
+    assert run_teach_job(job.id, settings=tiny_settings, engine=engine, store=store) == "promoted"
+    with Session(engine) as s:
+        messages = [e.message for e in job_events(s, job.id)]
+        assert any("restarting from training" in m for m in messages)

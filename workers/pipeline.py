@@ -200,8 +200,12 @@ def _run(
         tenant = session.get(Tenant, job.tenant_id)
         assert tenant is not None
         if job.status not in (S.queued, S.quarantined):
+            # acks_late redelivered the task of a worker that died mid-job: nothing was
+            # registered (registration is the last step), so start again from the top.
             add_event(session, job, f"restarting from {job.status} (the previous worker stopped)")
             job.status = S.queued
+            session.add(job)
+            session.commit()
         if job.status == S.queued:
             transition(session, job, S.scanning, "scanning documents", progress=0.02)
         docs = job_documents(session, job_id)
