@@ -64,7 +64,8 @@ def main() -> None:
     )
     parser.add_argument("--out", default="knowledge.json")
     parser.add_argument(
-        "--resume", action="store_true",
+        "--resume",
+        action="store_true",
         help="keep the passages an interrupted run already wrote to --out and do the rest",
     )
     args = parser.parse_args()
