@@ -23,7 +23,8 @@ from common import RESULTS, load_squad, machine, print_table, write_json  # noqa
 from core.settings import get_settings
 from workers.generation import LocalGenerator, VLLMGenerator
 from workers.inner_loop import DocInput, evaluate, run_inner_loop, write_probes
-from workers.modeling import LoraConfigSpec, TrainConfig, load_base, train_lora
+from workers.modeling import load_base, train_lora
+from workers.pipeline import train_config
 from workers.selfedit import QA, Example, chunk_document, cloze_probes
 
 
@@ -77,17 +78,7 @@ def main() -> None:
     generator = (
         VLLMGenerator(args.vllm_url) if args.vllm_url else LocalGenerator(str(s.base_model_path))
     )
-    cfg = TrainConfig(
-        learning_rate=s.learning_rate,
-        epochs=s.epochs,
-        min_steps=s.min_steps,
-        batch_size=s.batch_size,
-        max_seq_len=s.max_seq_len,
-        seed=s.seed,
-        lora=LoraConfigSpec(
-            s.lora_rank, s.lora_alpha, s.lora_dropout, tuple(s.lora_target_modules)
-        ),
-    )
+    cfg = train_config(s)  # the worker's own training settings
     passages = load_squad("dev")[args.offset : args.offset + args.passages]
     totals: dict[str, dict[str, float]] = {
         c: {"em": 0.0, "f1": 0.0, "contains": 0.0} for c in ("base", "passage", "pipeline")
