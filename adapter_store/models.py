@@ -31,7 +31,10 @@ class TenantPolicy(BaseModel):
 
     model_config = {"extra": "forbid"}
 
+    # What happens to PII found in a document: the default for every entity type, and overrides
+    # per Presidio entity type (e.g. {"PERSON": "allow"} for a personal assistant).
     pii_mode: PIIMode = PIIMode.redact
+    pii_entities: dict[str, PIIMode] = PydField(default_factory=dict)
     auto_promote: bool = True
     # Gate thresholds, used by the forgetting checks registered in workers.gates.
     max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)

@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Path, Request
 from sqlmodel import Session
 
 from adapter_store.artifacts import ArtifactStore, LocalArtifactStore
-from adapter_store.models import AdapterVersion, Job, Tenant
+from adapter_store.models import AdapterVersion, Document, Job, Tenant
 from adapter_store.registry import keys_match, tenant_by_key
 from core.db import get_engine
 from core.errors import ServiceError, not_found
@@ -93,6 +93,16 @@ def admin_adapter(session: SessionDep, adapter_id: Annotated[int, Path()]) -> Ad
 
 
 AdminAdapter = Annotated[AdapterVersion, Depends(admin_adapter)]
+
+
+def admin_document(session: SessionDep, document_id: Annotated[int, Path()]) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise not_found("document", document_id)
+    return doc
+
+
+AdminDocument = Annotated[Document, Depends(admin_document)]
 
 
 def require_json(request: Request) -> None:

@@ -41,10 +41,9 @@ class QuestionIn(Strict):
     answer: str = Field(min_length=1, max_length=1000)
 
 
-class DocumentIn(Strict):
+class TextIn(Strict):
     title: str | None = Field(default=None, max_length=512)
     text: str
-    questions: list[QuestionIn] | None = None
 
     @field_validator("text")
     @classmethod
@@ -54,8 +53,44 @@ class DocumentIn(Strict):
         return v
 
 
+class DocumentIn(TextIn):
+    questions: list[QuestionIn] | None = None
+
+
 class KnowledgeIn(Strict):
     documents: list[DocumentIn] = Field(min_length=1)
+
+
+class ScanIn(Strict):
+    documents: list[TextIn] = Field(min_length=1)
+
+
+class FindingPublic(BaseModel):
+    guard: str
+    kind: str
+    start: int | None
+    end: int | None
+    score: float
+    explanation: str
+
+
+class ScanResult(BaseModel):
+    verdict: str  # pass | redact | quarantine | reject
+    text: str  # what would be stored and trained on (PII redacted per the tenant's policy)
+    findings: list[FindingPublic]
+
+
+class ScanOut(BaseModel):
+    verdict: str  # the most severe verdict over all documents
+    documents: list[ScanResult]
+
+
+class DocumentDecision(BaseModel):
+    id: int
+    tenant_id: int
+    job_id: int
+    status: str
+    job_status: str
 
 
 class JobAccepted(BaseModel):

@@ -82,6 +82,15 @@ class Settings(BaseSettings):
     seed: int = 0
     torch_threads: int | None = None
 
+    # Guards (guards/): per-guard config by registered name, e.g.
+    # SEAL_GUARDS='{"pii": {"score_threshold": 0.6}, "flooding": {"max_near_duplicates": 1}}'.
+    guards: dict[str, dict] = {}
+    disabled_guards: list[str] = []
+    # How many of the tenant's taught documents the corpus guards (flooding, triggers,
+    # contradiction) compare a new one with, newest first.
+    guard_history_limit: int = Field(500, ge=0)
+    max_scan_documents: int = 32
+
     # Celery.
     task_queue: str = "training"
     worker_concurrency: int = 1

@@ -1,5 +1,18 @@
-"""Guards that scan every document before anything is trained on it (see ``guards.base``)."""
+"""Guards that scan every document before anything is trained on it (see ``guards.base``).
 
+Importing the package registers the built-in guards; each module registers itself, so adding a
+guard is adding a module here and nothing in the pipeline.
+"""
+
+from guards import (  # noqa: F401 - imported for their registration
+    contradiction,
+    encoded,
+    flooding,
+    hidden_text,
+    instructions,
+    pii,
+    triggers,
+)
 from guards.base import (
     Finding,
     Guard,

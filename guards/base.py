@@ -40,21 +40,35 @@ class Finding:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Redaction:
+    start: int
+    end: int
+    replacement: str
+
+
 @dataclass
 class GuardResult:
     verdict: Verdict
     findings: list[Finding] = field(default_factory=list)
-    # Set by guards that rewrite the text (PII redaction); None means unchanged.
-    text: str | None = None
+    # Spans to replace in the stored text (PII redaction). Every guard sees the submitted text, so
+    # that no redaction can hide an attack from a later guard; all are applied at the end.
+    redactions: list[Redaction] = field(default_factory=list)
 
 
 @dataclass
 class ScanContext:
-    """What a guard may know beyond the text: the tenant, its policy, and its earlier documents."""
+    """What a guard may know beyond the text: the tenant, its policy, what the tenant taught
+    before (``earlier_texts``) and the other documents of the same request (``peer_texts``)."""
 
     tenant_id: int | None
     policy: dict[str, Any]
     earlier_texts: list[str] = field(default_factory=list)
+    peer_texts: list[str] = field(default_factory=list)
+
+    @property
+    def other_texts(self) -> list[str]:
+        return self.earlier_texts + self.peer_texts
 
 
 class Guard(ABC):
@@ -72,15 +86,19 @@ class _Registration:
     name: str
     config_cls: type[BaseModel]
     guard_cls: type[Guard]
+    order: int
 
 
 _REGISTRY: dict[str, _Registration] = {}
 
 
-def register_guard(*, name: str, config_cls: type[BaseModel], guard_cls: type[Guard]) -> None:
+def register_guard(
+    *, name: str, config_cls: type[BaseModel], guard_cls: type[Guard], order: int = 100
+) -> None:
+    """Register a guard class; lower ``order`` runs (and reports) first."""
     if name in _REGISTRY and _REGISTRY[name].guard_cls is not guard_cls:
         raise ValueError(f"a different guard is already registered as {name!r}")
-    _REGISTRY[name] = _Registration(name, config_cls, guard_cls)
+    _REGISTRY[name] = _Registration(name, config_cls, guard_cls, order)
 
 
 def unregister_guard(name: str) -> None:
@@ -91,10 +109,18 @@ def registered_guards() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def build_guards(configs: dict[str, dict[str, Any]] | None = None) -> list[Guard]:
+def build_guards(
+    configs: dict[str, dict[str, Any]] | None = None, disabled: list[str] | tuple[str, ...] = ()
+) -> list[Guard]:
+    """Instantiate every registered guard (except ``disabled``) with its config from ``configs``."""
     configs = configs or {}
+    unknown = (set(configs) | set(disabled)) - set(_REGISTRY)
+    if unknown:
+        raise ValueError(f"no guard is registered as {', '.join(sorted(unknown))}")
     guards = []
-    for name, reg in sorted(_REGISTRY.items()):
+    for name, reg in sorted(_REGISTRY.items(), key=lambda item: (item[1].order, item[0])):
+        if name in disabled:
+            continue
         guard = reg.guard_cls(reg.config_cls.model_validate(configs.get(name, {})))
         guard.name = name
         guards.append(guard)
@@ -114,13 +140,25 @@ class ScanOutcome:
         }
 
 
+def apply_redactions(text: str, redactions: list[Redaction]) -> str:
+    """Replace the spans, left to right; a span overlapping one already applied is skipped."""
+    out, pos = [], 0
+    for r in sorted(redactions, key=lambda r: (r.start, -r.end)):
+        if r.start < pos:
+            continue
+        out += [text[pos : r.start], r.replacement]
+        pos = r.end
+    return "".join(out) + text[pos:]
+
+
 def scan_text(text: str, context: ScanContext, guards: list[Guard]) -> ScanOutcome:
-    """Run every guard; redactions chain (each guard sees the text the previous one produced)."""
-    verdict, findings, current = Verdict.PASS, [], text
+    """Run every guard on the submitted text; the verdict is the most severe one, and the text
+    to store is the submitted text with every redaction applied. Finding spans refer to the
+    submitted text."""
+    verdict, findings, redactions = Verdict.PASS, [], []
     for guard in guards:
-        result = guard.scan(current, context)
+        result = guard.scan(text, context)
         findings.extend(result.findings)
+        redactions.extend(result.redactions)
         verdict = max(verdict, result.verdict)
-        if result.text is not None:
-            current = result.text
-    return ScanOutcome(verdict=verdict, text=current, findings=findings)
+    return ScanOutcome(verdict=verdict, text=apply_redactions(text, redactions), findings=findings)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapter_store.artifacts import ArtifactStore, get_artifact_store
+from adapter_store.documents import taught_texts
 from adapter_store.jobs import add_event, is_terminal, job_documents, transition
 from adapter_store.models import (
     Document,
@@ -81,18 +82,36 @@ def _cancel_check(engine: Engine, job_id: int) -> Callable[[], bool]:
 
 
 def scan_documents(
-    session: Session, job: Job, tenant: Tenant, docs: list[Document]
+    session: Session, job: Job, tenant: Tenant, docs: list[Document], settings: Settings
 ) -> list[Document]:
-    """Run every registered guard on each undecided document; return the ones cleared for training."""
-    guards = build_guards()
-    ctx = ScanContext(tenant_id=tenant.id, policy=tenant.policy)
+    """Run every registered guard on each undecided document; return the ones cleared for training.
+
+    Each document is compared with what the tenant taught before and with the other documents of
+    this job (flooding, triggers and contradictions show up across documents)."""
+    guards = build_guards(settings.guards, settings.disabled_guards)
+    earlier = taught_texts(
+        session,
+        tenant.id,
+        exclude_job_id=job.id,
+        limit=settings.guard_history_limit,  # type: ignore[arg-type]
+    )
+    # What each document said as submitted (the loop below overwrites text with the redaction).
+    submitted_texts = {d.id: d.raw_text or d.text for d in docs}
     for doc in docs:
         if doc.status != DocumentStatus.pending:
             continue
-        outcome = scan_text(doc.raw_text or doc.text, ctx, guards)
-        raw = doc.text
+        submitted = submitted_texts[doc.id]
+        peers = [
+            submitted_texts[d.id]
+            for d in docs
+            if d is not doc and d.status != DocumentStatus.discarded
+        ]
+        ctx = ScanContext(
+            tenant_id=tenant.id, policy=tenant.policy, earlier_texts=earlier, peer_texts=peers
+        )
+        outcome = scan_text(submitted, ctx, guards)
         doc.text = outcome.text
-        doc.raw_text = raw if tenant.policy_obj.keep_raw_text else None
+        doc.raw_text = submitted if tenant.policy_obj.keep_raw_text else None
         doc.findings = [f.as_dict() for f in outcome.findings]
         doc.status = {
             Verdict.PASS: DocumentStatus.accepted,
@@ -209,7 +228,7 @@ def _run(
         if job.status == S.queued:
             transition(session, job, S.scanning, "scanning documents", progress=0.02)
         docs = job_documents(session, job_id)
-        accepted = scan_documents(session, job, tenant, docs)
+        accepted = scan_documents(session, job, tenant, docs, settings)
         if any(d.status == DocumentStatus.quarantined for d in docs):
             if job.status != S.quarantined:
                 transition(

@@ -14,9 +14,19 @@ def _configure_worker(**_: object) -> None:
 
     settings = get_settings()
     set_threads(settings.torch_threads)
-    # Load the base model once at start-up rather than inside the first job.
+    # Load the base model and the guards' models (spaCy) once at start-up, not inside a job.
     load_base(str(settings.base_model_path))
+    warm_guards()
     sweep_orphans()
+
+
+def warm_guards() -> None:
+    from guards import ScanContext, build_guards, scan_text
+
+    settings = get_settings()
+    scan_text(
+        "Warm-up.", ScanContext(None, {}), build_guards(settings.guards, settings.disabled_guards)
+    )
 
 
 def sweep_orphans() -> list[str]:

@@ -6,12 +6,14 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlmodel import col, select
 
+from adapter_store.documents import decide_quarantined, undo_decision
 from adapter_store.jobs import finish_after_decision
 from adapter_store.models import AdapterVersion, Document, DocumentStatus, Tenant, VersionStatus
 from adapter_store.registry import create_tenant, get_active_version, rollback_target, update_policy
 from api.deps import (
     AdminAdapter,
     AdminDep,
+    AdminDocument,
     AdminTenant,
     JsonBody,
     SessionDep,
@@ -21,6 +23,7 @@ from api.deps import (
 from api.routes.adapters import adapter_public
 from api.schemas import (
     AdapterPublic,
+    DocumentDecision,
     RollbackIn,
     TenantCreate,
     TenantCreated,
@@ -130,6 +133,46 @@ def review(session: SessionDep) -> dict:
             for v in versions
         ],
     }
+
+
+def _decide(session, doc: Document, release: bool) -> DocumentDecision:  # type: ignore[no-untyped-def]
+    job, resume = decide_quarantined(session, doc, release)
+    if resume:
+        from workers.celery_app import enqueue_teach
+
+        try:
+            enqueue_teach(job.id)  # type: ignore[arg-type]
+        except Exception as exc:
+            # Undo the decision so that the document is still in the review queue and the admin
+            # can decide again; otherwise the job would wait with nothing left to review.
+            undo_decision(session, doc)
+            raise ServiceError(
+                "unavailable",
+                f"job {job.id} could not be queued (the task queue is unavailable); "
+                f"document {doc.id} is still quarantined, try again",
+            ) from exc
+    session.refresh(job)
+    return DocumentDecision(
+        id=doc.id,  # type: ignore[arg-type]
+        tenant_id=doc.tenant_id,
+        job_id=doc.job_id,
+        status=doc.status,
+        job_status=job.status,
+    )
+
+
+@router.post("/documents/{document_id}/release", response_model=DocumentDecision)
+def release_document(doc: AdminDocument, session: SessionDep) -> DocumentDecision:
+    """Release a quarantined document: it will be trained on (its job resumes once no document
+    of it waits for review)."""
+    return _decide(session, doc, release=True)
+
+
+@router.post("/documents/{document_id}/discard", response_model=DocumentDecision)
+def discard_document(doc: AdminDocument, session: SessionDep) -> DocumentDecision:
+    """Discard a quarantined document: it is never trained on; a job left with nothing to train
+    on ends rejected."""
+    return _decide(session, doc, release=False)
 
 
 @router.post("/adapters/{adapter_id}/approve", response_model=AdapterPublic)

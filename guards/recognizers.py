@@ -1,0 +1,68 @@
+"""Recognizers added to Presidio's defaults, for formats its built-ins miss.
+
+- Card numbers: Presidio's pattern stops at 16ish digits with fixed prefixes, so 12-digit Maestro,
+  19-digit Visa and the Mastercard 2-series pass unseen. This one takes any 12-19 digit run
+  (optionally grouped by spaces or dashes) and keeps it only if the Luhn checksum holds, which a
+  random number does one time in ten.
+- Phone numbers: Presidio asks the ``phonenumbers`` library, which drops numbers with unassigned
+  area codes and extensions ("(590)526-2281x237", "266.485.3941"). A number a person wrote is
+  personal data whether or not the exchange exists, so North American shapes are matched by pattern.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+class LuhnCardRecognizer(PatternRecognizer):
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="CREDIT_CARD",
+            name="LuhnCardRecognizer",
+            patterns=[
+                Pattern("card_12_19", r"(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])", 0.3),
+            ],
+            context=["card", "credit", "debit", "visa", "mastercard", "amex", "maestro", "payment"],
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        digits = "".join(c for c in pattern_text if c.isdigit())
+        # Groups of digits separated by single spaces could be a list of numbers: require either
+        # no separators or card-like groups of 4 (the last may be shorter or longer).
+        groups = pattern_text.replace("-", " ").split()
+        if len(groups) > 1 and any(len(g) != 4 for g in groups[:-1]):
+            return False
+        return 12 <= len(digits) <= 19 and len(set(digits)) > 2 and luhn_ok(digits)
+
+
+class NanpPhoneRecognizer(PatternRecognizer):
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity="PHONE_NUMBER",
+            name="NanpPhoneRecognizer",
+            patterns=[
+                Pattern(
+                    "nanp",
+                    r"(?<![\w.+-])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}"
+                    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\w-])",
+                    0.5,
+                ),
+                # "+1 5551234567" and other unseparated ten-digit forms only with a country code.
+                Pattern("nanp_plus", r"(?<![\w+])\+1[-. ]?\d{10}(?!\d)", 0.5),
+            ],
+            context=["phone", "call", "tel", "telephone", "mobile", "cell", "dial", "fax", "reach"],
+        )
+
+
+def extra_recognizers() -> list[PatternRecognizer]:
+    return [LuhnCardRecognizer(), NanpPhoneRecognizer()]
