@@ -4,7 +4,7 @@ VENV ?= $(SEAL_HOME)/venv
 PY := $(VENV)/bin/python
 export SEAL_HOME
 
-.PHONY: setup run test test-fast lint bench-latency bench-knowledge
+.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-guards
 
 setup:
 	@bash scripts/setup.sh
@@ -26,3 +26,6 @@ bench-latency: setup
 
 bench-knowledge: setup
 	$(PY) bench/knowledge.py --passages 30
+
+bench-guards: setup
+	$(PY) bench/guards.py

@@ -32,9 +32,13 @@ class TenantPolicy(BaseModel):
     model_config = {"extra": "forbid"}
 
     # What happens to PII found in a document: the default for every entity type, and overrides
-    # per Presidio entity type (e.g. {"PERSON": "allow"} for a personal assistant).
+    # per Presidio entity type. Names are allowed by default: they are what knowledge is about
+    # ("Tesla founded ..."), and NER tags invented or rare names (a city called "Quendril") as
+    # people, so redacting them would gut ordinary teaching. A tenant holding customer records
+    # sets {"PERSON": "redact"} (or "block"). Contact, financial and network identifiers follow
+    # pii_mode. Findings are reported either way.
     pii_mode: PIIMode = PIIMode.redact
-    pii_entities: dict[str, PIIMode] = PydField(default_factory=dict)
+    pii_entities: dict[str, PIIMode] = PydField(default_factory=lambda: {"PERSON": PIIMode.allow})
     auto_promote: bool = True
     # Gate thresholds, used by the forgetting checks registered in workers.gates.
     max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)

@@ -86,17 +86,27 @@ PII_CASES = [
     ("IP_ADDRESS", "The attack came from {} overnight.", "203.0.113.77"),
     ("PERSON", "The contract was signed by {} yesterday.", "Margaret Okafor"),
 ]
+REDACT_ALL = {"pii_mode": "redact", "pii_entities": {}}
 
 
 @pytest.mark.parametrize(("entity", "template", "value"), PII_CASES)
-def test_pii_is_redacted_by_default(guards, entity, template, value):
+def test_pii_is_redacted(guards, entity, template, value):
     text = template.format(value)
-    out = scan(guards, text)
+    out = scan(guards, text, policy=REDACT_ALL)
     assert out.verdict == Verdict.REDACT
     assert entity in kinds(out, "pii")
     assert value not in out.text and f"<{entity}>" in out.text
     # Findings are shown to admins and stored: they never carry the raw value.
     assert all(value not in f.explanation for f in out.findings)
+
+
+def test_default_policy_reports_names_but_redacts_identifiers(guards):
+    from adapter_store.models import TenantPolicy
+
+    default = TenantPolicy().model_dump(mode="json")
+    out = scan(guards, "Margaret Okafor signed it; write to m.okafor@example.com.", default)
+    assert out.verdict == Verdict.REDACT and "PERSON" in kinds(out, "pii")
+    assert out.text == "Margaret Okafor signed it; write to <EMAIL_ADDRESS>."
 
 
 @pytest.mark.parametrize(
@@ -124,6 +134,8 @@ def test_mixed_policy_redacts_one_type_and_blocks_on_another(guards):
     assert "peter@example.com" not in out.text
     out = scan(guards, text, policy={"pii_entities": {"PERSON": "block"}})
     assert out.verdict == Verdict.REJECT
+    out = scan(guards, text, policy=REDACT_ALL)
+    assert "Peter Lindqvist" not in out.text and "peter@example.com" not in out.text
 
 
 def test_luhn():
@@ -251,7 +263,10 @@ def test_near_duplicates_beyond_one_copy_are_flooding(guards):
     ("new", "old"),
     [
         ("The capital of Zorblax is Quendril.", "The capital of Zorblax is Marlport."),
-        ("The bridge opened in 1932 after six years.", "The bridge opened in 1937 after six years."),
+        (
+            "The bridge opened in 1932 after six years.",
+            "The bridge opened in 1937 after six years.",
+        ),
         ("The museum is open on Mondays.", "The museum is not open on Mondays."),
         (
             "Quendril, the largest city, is the capital of Zorblax.",

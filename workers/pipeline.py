@@ -95,6 +95,7 @@ def scan_documents(
         exclude_job_id=job.id,
         limit=settings.guard_history_limit,  # type: ignore[arg-type]
     )
+    policy = tenant.policy_obj.model_dump(mode="json")  # with defaults for fields added later
     # What each document said as submitted (the loop below overwrites text with the redaction).
     submitted_texts = {d.id: d.raw_text or d.text for d in docs}
     for doc in docs:
@@ -107,7 +108,7 @@ def scan_documents(
             if d is not doc and d.status != DocumentStatus.discarded
         ]
         ctx = ScanContext(
-            tenant_id=tenant.id, policy=tenant.policy, earlier_texts=earlier, peer_texts=peers
+            tenant_id=tenant.id, policy=policy, earlier_texts=earlier, peer_texts=peers
         )
         outcome = scan_text(submitted, ctx, guards)
         doc.text = outcome.text

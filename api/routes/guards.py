@@ -23,11 +23,12 @@ def scan(
     guards = build_guards(settings.guards, settings.disabled_guards)
     earlier = taught_texts(session, tenant.id, limit=settings.guard_history_limit)  # type: ignore[arg-type]
     texts = [d.text for d in body.documents]
+    policy = tenant.policy_obj.model_dump(mode="json")
     results, worst = [], Verdict.PASS
     for i, text in enumerate(texts):
         ctx = ScanContext(
             tenant_id=tenant.id,
-            policy=tenant.policy,
+            policy=policy,
             earlier_texts=earlier,
             peer_texts=texts[:i] + texts[i + 1 :],
         )
