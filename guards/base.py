@@ -35,6 +35,9 @@ class Finding:
     end: int | None
     score: float
     explanation: str
+    # Machine-readable detail for later checks (a keyed fingerprint of a PII value, a trigger
+    # phrase and its claim). Never a raw PII value: findings are stored and shown.
+    data: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,12 +10,15 @@ type. Findings never carry the raw value: they are stored and shown to admins.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.settings import get_settings
 from guards.base import (
     Finding,
     Guard,
@@ -99,6 +102,18 @@ def resolve_overlaps(results: list[Any]) -> list[Any]:
     return sorted(kept, key=lambda r: r.start)
 
 
+def fingerprint(entity: str, value: str) -> str:
+    """A keyed digest of a PII value, so that the safety gate can recognise the value in a model's
+    output without the value being stored. Keyed with a secret derived from the admin key: plain
+    hashes of phone or card numbers could be reversed by trying every number."""
+    if entity in ("EMAIL_ADDRESS", "PERSON", "IP_ADDRESS", "CRYPTO"):
+        norm = " ".join(value.lower().split())
+    else:  # numbers and codes: separators do not matter
+        norm = "".join(c for c in value.upper() if c.isalnum())
+    key = hashlib.sha256(f"seal-pii-fingerprint:{get_settings().admin_key or ''}".encode()).digest()
+    return hmac.new(key, f"{entity}:{norm}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def entity_action(policy: dict[str, Any], entity: str) -> str:
     per_type = policy.get("pii_entities") or {}
     return str(per_type.get(entity, policy.get("pii_mode", "redact")))
@@ -136,6 +151,10 @@ class PIIGuard(Guard):
                     r.end,
                     round(float(r.score), 3),
                     f"{r.entity_type} found; tenant policy: {action}",
+                    {
+                        "fingerprint": fingerprint(r.entity_type, text[r.start : r.end]),
+                        "action": action,
+                    },
                 )
             )
             if action == "redact":

@@ -82,6 +82,7 @@ class TriggerGuard(Guard):
                     min(1.0, documents / (2 * cfg.min_documents)),
                     f"the same claim ({phrase!r}) recurs in {documents} otherwise unrelated "
                     f"documents of this tenant: {sent.text[:80]!r}",
+                    {"phrase": phrase, "claim": sent.text},
                 )
             )
         return GuardResult(cfg.verdict if findings else Verdict.PASS, findings)
