@@ -43,6 +43,7 @@ class TenantPolicy(BaseModel):
     # Gate thresholds, used by the forgetting checks registered in workers.gates.
     max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)
     max_general_drop: float = PydField(0.02, ge=0.0, le=1.0)
+    max_safety_regressions: int = PydField(0, ge=0)
     keep_raw_text: bool = False
 
 

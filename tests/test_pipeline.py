@@ -180,3 +180,27 @@ def test_job_of_a_dead_worker_restarts_from_the_top(engine, tiny_settings, store
     with Session(engine) as s:
         messages = [e.message for e in job_events(s, job.id)]
         assert any("restarting from training" in m for m in messages)
+
+
+def test_forgetting_gates_run_and_a_second_version_replays_the_first(engine, tiny_settings, store):
+    tenant, first_job, _ = _teach(engine, tiny_settings, store)
+    _, second_job, status = _teach(engine, tiny_settings, store, tenant=tenant)
+    assert status == "promoted"
+    with Session(engine) as s:
+        v1, v2 = (
+            s.exec(select(AdapterVersion).where(AdapterVersion.job_id == j)).one()
+            for j in (first_job, second_job)
+        )
+        assert v2.parent_id == v1.id
+        gates = {g["name"]: g for g in v2.eval_report["gates"]}
+        assert {"retention", "general", "safety"} <= set(gates)
+        assert gates["general"]["report"]["suite"].startswith("general-")
+        assert gates["safety"]["report"]["n_regressions"] == 0
+        # Every probe's answer is kept on the version: the correct ones feed the retention suite.
+        assert [p["question"] for p in v2.metrics["probes"]] == [DOC["questions"][0]["question"]]
+        assert v1.metrics["timings"]["replay_examples"] == 0
+        assert v2.metrics["timings"]["replay_examples"] > 0
+        events = [e.message for e in job_events(s, second_job)]
+        assert any(
+            m.startswith("gates passed: general ok, retention ok, safety ok") for m in events
+        )

@@ -48,5 +48,8 @@ def registered_gates() -> list[str]:
     return sorted(_GATES)
 
 
-def run_gates(ctx: GateContext) -> list[GateResult]:
-    return [_GATES[name](ctx) for name in sorted(_GATES)]
+def run_gates(ctx: GateContext, disabled: list[str] | tuple[str, ...] = ()) -> list[GateResult]:
+    unknown = set(disabled) - set(_GATES)
+    if unknown:
+        raise ValueError(f"no gate is registered as {', '.join(sorted(unknown))}")
+    return [_GATES[name](ctx) for name in sorted(_GATES) if name not in disabled]

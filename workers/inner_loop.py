@@ -41,6 +41,7 @@ class CandidateResult:
     reward: float | None = None  # token-F1 gain over the current adapter
     em_gain: float | None = None
     train_seconds: float = 0.0
+    answers: list[str] = field(default_factory=list)  # greedy answers to the probes, in order
     model: Any = None  # the trained peft model, kept for the winner only
 
 
@@ -109,14 +110,20 @@ def candidate_examples(
 ANSWER_INSTRUCTION = "\nAnswer in a few words."
 
 
-def evaluate(model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int) -> Score:
+def evaluate_answers(
+    model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int
+) -> tuple[Score, list[str]]:
     answers = answer_questions(
         model,
         tokenizer,
         [p.question + ANSWER_INSTRUCTION for p in probes],
         max_new_tokens=max_new_tokens,
     )
-    return score(answers, [p.answer for p in probes])
+    return score(answers, [p.answer for p in probes]), answers
+
+
+def evaluate(model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int) -> Score:
+    return evaluate_answers(model, tokenizer, probes, max_new_tokens)[0]
 
 
 def run_inner_loop(
@@ -136,12 +143,14 @@ def run_inner_loop(
     on_progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
     selfedits: list[list[str]] | None = None,
+    replay: Sequence[Example] = (),
 ) -> InnerLoopResult:
     """Generate, train and reward K candidates; the winner keeps its trained model in ``best.model``.
 
     ``current_model`` is what serves now (the active adapter, or the base model when None); the
     reward is each candidate's probe F1 minus its F1. ``selfedits`` ([candidate][document]) may be
-    sampled beforehand, e.g. concurrently with the probe questions.
+    sampled beforehand, e.g. concurrently with the probe questions. ``replay`` examples (earlier
+    knowledge, see ``workers.forgetting``) are added to every candidate's training data.
     """
     progress = on_progress or (lambda *_: None)
     timings: dict[str, float] = {}
@@ -174,7 +183,7 @@ def run_inner_loop(
     train_s = eval_s = 0.0
     for i, texts in enumerate(selfedits):
         style = style_for(i, styles)
-        examples = candidate_examples(docs, style, texts)
+        examples = candidate_examples(docs, style, texts) + list(replay)
         cand = CandidateResult(index=i, style=style, selfedits=texts, n_examples=len(examples))
         progress("training", i / k, {"candidate": i, "style": style, "examples": len(examples)})
         t0 = time.perf_counter()
@@ -190,7 +199,9 @@ def run_inner_loop(
         train_s += cand.train_seconds
         progress("evaluating", (i + 0.5) / k, {"candidate": i, "loss": result.losses[-1]})
         t0 = time.perf_counter()
-        cand.score = evaluate(result.model, tokenizer, probes, answer_max_tokens)
+        cand.score, cand.answers = evaluate_answers(
+            result.model, tokenizer, probes, answer_max_tokens
+        )
         eval_s += time.perf_counter() - t0
         cand.reward = cand.score.f1 - baseline.f1
         cand.em_gain = cand.score.em - baseline.em

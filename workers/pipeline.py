@@ -35,6 +35,7 @@ from core.db import get_engine, session_scope
 from core.errors import ServiceError
 from core.settings import Settings, get_settings
 from guards import ScanContext, Verdict, build_guards, scan_text
+from workers.forgetting import replay_examples, retention_items, tenant_safety_context
 from workers.gates import GateContext, run_gates
 from workers.generation import Generator, make_generator
 from workers.inner_loop import (
@@ -311,6 +312,7 @@ def _run(
             if cancelled():
                 raise JobCancelled
 
+        replay = replay_examples(session, parent, settings.replay_size, settings.seed)
         result = run_inner_loop(
             _doc_inputs(accepted),
             base=base,
@@ -327,7 +329,9 @@ def _run(
             on_progress=on_progress,
             should_stop=cancelled,
             selfedits=selfedits,
+            replay=replay,
         )
+        result.timings["replay_examples"] = len(replay)
         result.timings["generate_s"] = generate_s
         transition(
             session,
@@ -339,16 +343,35 @@ def _run(
         )
         gates = run_gates(
             GateContext(
-                tenant_id=tenant.id,
-                policy=tenant.policy,  # type: ignore[arg-type]
+                tenant_id=tenant.id,  # type: ignore[arg-type]
+                policy=tenant.policy_obj.model_dump(mode="json"),
                 candidate_model=result.best.model,
                 current_model=current_model or base,
                 tokenizer=tokenizer,
                 settings=settings,
-                extras={"documents": accepted},
-            )
+                extras={
+                    "documents": accepted,
+                    # Names the model that serves now, so its suite scores can be cached.
+                    "current_name": f"{parent.name}:{parent.checksum}"
+                    if parent
+                    else f"base:{settings.base_model_path}",
+                    "retention_items": retention_items(session, parent),
+                    **tenant_safety_context(session, tenant.id),  # type: ignore[arg-type]
+                },
+            ),
+            settings.disabled_gates,
         )
         passed = all(g.passed for g in gates)
+        add_event(
+            session,
+            job,
+            "gates "
+            + ("passed" if passed else "failed")
+            + ": "
+            + ", ".join(f"{g.name} {'ok' if g.passed else 'FAILED'}" for g in gates),
+            progress=0.9,
+            data={"gates": [g.as_dict() for g in gates]},
+        )
         if cancelled():
             raise JobCancelled
         version = _register(
@@ -398,6 +421,9 @@ def _register(
             for c in result.candidates
         ],
         "timings": {k: round(v, 2) for k, v in result.timings.items()},
+        # Per-probe answers of the winner: the ones it got right join the retention suite
+        # once this version is promoted (workers.forgetting.retention_items).
+        "probes": _probe_results(docs, result),
     }
     try:
         version = register_version(
@@ -434,6 +460,22 @@ def _register(
     session.add(job)
     session.commit()
     return version
+
+
+def _probe_results(docs: list[Document], result: InnerLoopResult) -> list[dict[str, Any]]:
+    from workers.suites import is_correct
+
+    rows = [(d.id, p) for d in docs for p in d.probes]
+    return [
+        {
+            "document_id": doc_id,
+            "question": p["question"],
+            "answer": p["answer"],
+            "prediction": pred,
+            "correct": is_correct(pred, p["answer"]),
+        }
+        for (doc_id, p), pred in zip(rows, result.best.answers, strict=True)
+    ]
 
 
 def _decide(
