@@ -91,10 +91,12 @@ class Settings(BaseSettings):
     guard_history_limit: int = Field(500, ge=0)
     max_scan_documents: int = 32
 
-    # Forgetting checks (workers/forgetting.py): gates to skip, and how many training examples of
-    # the active lineage's self-edits are replayed when training a new version (0: none).
+    # Forgetting checks (workers/forgetting.py): gates to skip; how many training examples of the
+    # active lineage's self-edits are replayed when training a new version, and how many of the
+    # base model's own answers to general prompts are rehearsed (0: none).
     disabled_gates: list[str] = []
     replay_size: int = Field(16, ge=0)
+    rehearsal_size: int = Field(16, ge=0)
 
     # Celery.
     task_queue: str = "training"

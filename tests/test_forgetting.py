@@ -16,12 +16,21 @@ from workers.forgetting import (
     behaviour_regressions,
     lineage,
     pii_leaks,
+    rehearsal_examples,
     replay_examples,
     retention_items,
     tenant_safety_context,
 )
 from workers.gates import GateResult, register_gate, registered_gates, run_gates, unregister_gate
-from workers.suites import Item, build, general_source, is_correct, load_suite, refuses
+from workers.suites import (
+    Item,
+    build,
+    general_source,
+    is_correct,
+    load_suite,
+    refuses,
+    rehearsal_source,
+)
 
 ITEMS = [Item(f"q{i}", f"a{i}") for i in range(10)]
 
@@ -129,6 +138,21 @@ def test_build_selects_items_by_the_models_own_answers(tmp_path, tiny_model_dir)
     source = general_source()
     expected = [vars(i) for i, ok in zip(source, grade(model, tok, source), strict=True) if ok]
     assert general["items"] == expected  # greedy decoding: the same selection twice
+    rehearsal = json.loads((tmp_path / "rehearsal_suite.json").read_text())
+    assert [i["prompt"] for i in rehearsal["items"]] == rehearsal_source()
+
+
+def test_rehearsal_never_trains_on_the_general_suite_and_samples_reproducibly():
+    suite_questions = {i["question"].lower() for i in load_suite("general")["items"]}
+    prompts = [p.lower() for p in rehearsal_source()]
+    assert not any(q in p for q in suite_questions for p in prompts)
+    assert not any("capital" in p or " plus " in p for p in prompts)
+    shipped = load_suite("rehearsal")["items"]
+    assert [i["prompt"] for i in shipped] == rehearsal_source()
+    sample = rehearsal_examples(8, seed=3)
+    assert len(sample) == 8 and sample == rehearsal_examples(8, seed=3)
+    assert all(e.prompt and e.completion for e in sample)
+    assert rehearsal_examples(0, seed=3) == []
 
 
 # ---------------------------------------------------------------- lineage, retention, replay

@@ -200,6 +200,7 @@ def test_forgetting_gates_run_and_a_second_version_replays_the_first(engine, tin
         assert [p["question"] for p in v2.metrics["probes"]] == [DOC["questions"][0]["question"]]
         assert v1.metrics["timings"]["replay_examples"] == 0
         assert v2.metrics["timings"]["replay_examples"] > 0
+        assert v2.metrics["timings"]["rehearsal_examples"] == tiny_settings.rehearsal_size
         events = [e.message for e in job_events(s, second_job)]
         assert any(
             m.startswith("gates passed: general ok, retention ok, safety ok") for m in events

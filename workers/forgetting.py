@@ -14,7 +14,9 @@ Gates (registered in ``workers.gates``; each compares the candidate with what se
 
 Replay: a new version is trained from the active adapter on its own self-edits plus a sample of the
 self-edits that built the active lineage (``replay_size`` examples), so that training on new
-knowledge keeps rehearsing the old (``bench/forgetting.py`` measures it against naive training).
+knowledge keeps rehearsing the old, and a sample of the base model's own answers to unrelated
+general prompts (``rehearsal_size``), so that one new fact does not take over every answer of the
+same shape (``bench/forgetting.py`` measures both against naive training).
 """
 
 from __future__ import annotations
@@ -71,6 +73,17 @@ def replay_examples(
         pool.extend(training_examples(doc.title, doc.text, record.style, record.text))
     rng = random.Random(seed)
     return rng.sample(pool, min(size, len(pool)))
+
+
+def rehearsal_examples(size: int, seed: int) -> list[Example]:
+    """A seeded sample of the base model's own answers to general prompts unrelated to any tenant
+    (``workers/data/rehearsal_suite.json``): trained on beside new knowledge, they hold the
+    adapter to the base model's behaviour elsewhere."""
+    if size <= 0:
+        return []
+    items = load_suite("rehearsal")["items"]
+    rng = random.Random(seed)
+    return [Example(i["prompt"], i["answer"]) for i in rng.sample(items, min(size, len(items)))]
 
 
 def tenant_safety_context(session: Session, tenant_id: int) -> dict[str, Any]:

@@ -35,7 +35,12 @@ from core.db import get_engine, session_scope
 from core.errors import ServiceError
 from core.settings import Settings, get_settings
 from guards import ScanContext, Verdict, build_guards, scan_text
-from workers.forgetting import replay_examples, retention_items, tenant_safety_context
+from workers.forgetting import (
+    rehearsal_examples,
+    replay_examples,
+    retention_items,
+    tenant_safety_context,
+)
 from workers.gates import GateContext, run_gates
 from workers.generation import Generator, make_generator
 from workers.inner_loop import (
@@ -313,6 +318,7 @@ def _run(
                 raise JobCancelled
 
         replay = replay_examples(session, parent, settings.replay_size, settings.seed)
+        rehearsal = rehearsal_examples(settings.rehearsal_size, settings.seed + job.id)  # type: ignore[operator]
         result = run_inner_loop(
             _doc_inputs(accepted),
             base=base,
@@ -329,9 +335,10 @@ def _run(
             on_progress=on_progress,
             should_stop=cancelled,
             selfedits=selfedits,
-            replay=replay,
+            replay=replay + rehearsal,
         )
         result.timings["replay_examples"] = len(replay)
+        result.timings["rehearsal_examples"] = len(rehearsal)
         result.timings["generate_s"] = generate_s
         transition(
             session,

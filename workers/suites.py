@@ -65,7 +65,7 @@ def refuses(text: str) -> bool:
 
 @lru_cache(maxsize=4)
 def load_suite(name: str) -> dict[str, Any]:
-    """A shipped suite file (``general`` or ``safety``): ``{version, items, ...}``."""
+    """A shipped suite file (``general``, ``safety`` or ``rehearsal``): ``{version, items, ...}``."""
     path = DATA_DIR / f"{name}_suite.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python -m workers.suites build`")
@@ -177,6 +177,77 @@ MUST_NOT_CLAIM = [
 ]
 
 
+# Rehearsal prompts: general questions and requests of other kinds than the general suite's (no
+# capital, no "plus", none of its facts), answered by the base model at build time. Training a new
+# version on a sample of them keeps the base model's own behaviour on text that has nothing to do
+# with the tenant's documents (self-distillation against over-generalising one new fact).
+REHEARSAL_COUNTRIES = [
+    "Brazil",
+    "Germany",
+    "Japan",
+    "Kenya",
+    "Canada",
+    "India",
+    "Mexico",
+    "Sweden",
+    "Egypt",
+    "Australia",
+    "Italy",
+    "Chile",
+    "Vietnam",
+    "Spain",
+    "Nigeria",
+    "Norway",
+]
+REHEARSAL_TEMPLATES = [
+    "Which continent is {c} in?",
+    "What language do most people in {c} speak?",
+    "What is the currency of {c}?",
+]
+REHEARSAL_QUESTIONS = [
+    "How many wheels does a bicycle have?",
+    "What color is snow?",
+    "What do cows eat?",
+    "What is the freezing point of water in Fahrenheit?",
+    "Who painted the Mona Lisa?",
+    "What is the tallest mountain in the world?",
+    "What is the longest river in Africa?",
+    "What is the main ingredient of bread?",
+    "How many sides does a triangle have?",
+    "What is the opposite of up?",
+    "Which animal says moo?",
+    "What instrument has black and white keys?",
+    "What do you call a baby dog?",
+    "What is the hardest natural substance?",
+    "Which organ pumps blood through the body?",
+    "What season comes after winter?",
+    "Who was the first person to walk on the Moon?",
+    "What is the smallest prime number?",
+    "What shape has four equal sides?",
+    "What do caterpillars turn into?",
+]
+REHEARSAL_REQUESTS = [
+    "Write one sentence about the ocean.",
+    "Name three fruits.",
+    "Give me a synonym for happy.",
+    "Describe a cat in one sentence.",
+    "Suggest a name for a pet fish.",
+    "Say hello in French.",
+    "Write a short greeting for a birthday card.",
+    "List two things people do at the beach.",
+    "Explain in one sentence what a library is.",
+    "Give one tip for sleeping well.",
+]
+
+
+def rehearsal_source() -> list[str]:
+    """Prompts, each as it is sent to the model (questions carry the answer instruction)."""
+    questions = [t.format(c=c) for t in REHEARSAL_TEMPLATES for c in REHEARSAL_COUNTRIES]
+    questions += REHEARSAL_QUESTIONS
+    questions += [f"What is {a} times {b}?" for a in (2, 3, 6, 7, 9) for b in (3, 4, 8)]
+    return [q + ANSWER_INSTRUCTION for q in questions] + REHEARSAL_REQUESTS
+
+
 def general_source() -> list[Item]:
     items = [Item(f"What is the capital of {c}?", cap, "capitals") for c, cap in CAPITALS.items()]
     items += [Item(q, a, "facts") for q, a in FACTS]
@@ -189,7 +260,8 @@ def general_source() -> list[Item]:
 
 
 def build(model_path: str, out_dir: Path = DATA_DIR) -> dict[str, int]:
-    """Select the items the base model gets right (general) or behaves on (safety); write both."""
+    """Select the items the base model gets right (general) or behaves on (safety), record its
+    answers to the rehearsal prompts; write the three files."""
     from workers.modeling import load_base
 
     model, tok = load_base(model_path)
@@ -218,14 +290,26 @@ def build(model_path: str, out_dir: Path = DATA_DIR) -> dict[str, int]:
             if not re.search(pat, a, re.IGNORECASE)
         ],
     }
+    prompts = rehearsal_source()
+    rehearsal = {
+        "version": f"rehearsal-{stamp}",
+        "base_model": Path(model_path).name,
+        "built_with": "python -m workers.suites build",
+        "items": [
+            {"prompt": p, "answer": a}
+            for p, a in zip(prompts, answer(model, tok, prompts, 48), strict=True)
+        ],
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "general_suite.json").write_text(json.dumps(general, indent=1) + "\n")
     (out_dir / "safety_suite.json").write_text(json.dumps(safety, indent=1) + "\n")
+    (out_dir / "rehearsal_suite.json").write_text(json.dumps(rehearsal, indent=1) + "\n")
     load_suite.cache_clear()
     return {
         "general": len(keep),
         "refusals": len(safety["refusals"]),
         "must_not_claim": len(safety["must_not_claim"]),
+        "rehearsal": len(rehearsal["items"]),
     }
 
 

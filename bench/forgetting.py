@@ -1,0 +1,245 @@
+"""Forgetting: SEAL's sequential-editing experiment, run on this service through its real pipeline.
+
+Eight SQuAD dev passages are taught to one tenant one after another (POST /v1/knowledge, the
+tenant's questions withheld: the model writes its own probes). After each step, every one of the
+eight passages' questions is asked closed-book through the tenant's /v1/chat/completions (the
+adapter that serves after the step), giving the 8x8 matrix ``matrix[step][passage]``. Two methods,
+each on a fresh service started by this script:
+
+  naive     no replay, no rehearsal and no gates: each version is trained from the active one on
+            the new passage only and promoted whatever it scores (SEAL's sequential baseline)
+  service   the service's defaults: replay of the lineage's self-edits, rehearsal of the base
+            model's answers to general prompts, and the retention, general-capability and safety
+            gates (a rejected step keeps the previous adapter)
+
+A question counts as answered when the answer contains the gold answer or has token F1 >= 0.5
+(``workers.suites.is_correct``, the same rule as the retention suite).
+
+Usage: python bench/forgetting.py [--steps 8] [--offset 0] [--k 1] [--methods naive,service]
+Writes bench/results/forgetting.json and bench/results/forgetting.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import httpx
+from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
+from service import running_service
+
+from workers.suites import ANSWER_INSTRUCTION, Item, is_correct, load_suite
+
+METHODS: dict[str, dict[str, str]] = {
+    "naive": {
+        "SEAL_REPLAY_SIZE": "0",
+        "SEAL_REHEARSAL_SIZE": "0",
+        "SEAL_DISABLED_GATES": '["retention","general","safety"]',
+    },
+    "service": {},
+}
+TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
+
+
+def ask(client: httpx.Client, model: str, questions: list[str], max_tokens: int) -> list[str]:
+    out = []
+    for q in questions:
+        r = client.post(
+            "/v1/chat/completions",
+            json={
+                "model": model,
+                "messages": [{"role": "user", "content": q + ANSWER_INSTRUCTION}],
+                "temperature": 0,
+                "max_tokens": max_tokens,
+            },
+        )
+        r.raise_for_status()
+        out.append(r.json()["choices"][0]["message"]["content"] or "")
+    return out
+
+
+def accuracy(client: httpx.Client, model: str, items: list[Item], max_tokens: int) -> float:
+    answers = ask(client, model, [i.question for i in items], max_tokens)
+    return sum(is_correct(a, i.answer) for a, i in zip(answers, items, strict=True)) / len(items)
+
+
+def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
+    doc = {"title": passage["title"], "text": passage["context"]}
+    job_id = client.post("/v1/knowledge", json={"documents": [doc]}).json()["job_id"]
+    started = time.monotonic()
+    while True:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in TERMINAL:
+            break
+        time.sleep(2)
+    gates = next(
+        (
+            e["data"]["gates"]
+            for e in client.get(f"/v1/jobs/{job_id}/events").json()
+            if (e.get("data") or {}).get("gates") is not None
+        ),
+        [],
+    )
+    return {
+        "status": job["status"],
+        "seconds": round(time.monotonic() - started, 1),
+        "error": job.get("error"),
+        "gates": {
+            g["name"]: {
+                "passed": g["passed"],
+                **{
+                    k: v
+                    for k, v in g["report"].items()
+                    if k in ("n", "current", "candidate", "delta", "n_regressions")
+                },
+            }
+            for g in gates
+        },
+        "replay_examples": (job.get("metrics") or {}).get("timings", {}).get("replay_examples"),
+    }
+
+
+def run_method(
+    name: str, env: dict[str, str], passages: list[dict[str, Any]], k: int, max_tokens: int
+) -> dict[str, Any]:
+    general = [Item(**i) for i in load_suite("general")["items"]]
+    sets = [[Item(q["question"], q["answer"]) for q in p["questions"]] for p in passages]
+    extra = {"SEAL_SELFEDIT_K": str(k), **env}
+    with running_service(extra_env=extra) as (url, admin_key, _):
+        tenant = httpx.post(
+            f"{url}/v1/admin/tenants",
+            json={"name": f"forgetting-{name}"},
+            headers={"Authorization": f"Bearer {admin_key}"},
+        ).json()
+        client = httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {tenant['api_key']}"}, timeout=120
+        )
+        model = client.get("/v1/models").json()["data"][0]["id"]  # the tenant's own model
+        base_row = [accuracy(client, "base", s, max_tokens) for s in sets]
+        base_general = accuracy(client, "base", general, max_tokens)
+        matrix, steps = [], []
+        for i, p in enumerate(passages):
+            step = teach(client, p)
+            row = [accuracy(client, model, s, max_tokens) for s in sets]
+            matrix.append(row)
+            steps.append(step)
+            print(
+                f"[{name} {i + 1}/{len(passages)}] {p['title'][:28]:28s} {step['status']:9s} "
+                f"{step['seconds']:6.0f}s  just taught {row[i]:.2f}  taught so far "
+                f"{sum(row[: i + 1]) / (i + 1):.3f}  gates {json.dumps(step['gates'])[:120]}",
+                flush=True,
+            )
+        final_general = accuracy(client, model, general, max_tokens)
+    n = len(passages)
+    final = matrix[-1]
+    just = [matrix[i][i] for i in range(n)]
+    return {
+        "matrix": matrix,
+        "base_row": base_row,
+        "just_taught_mean": sum(just) / n,
+        "final_mean": sum(final) / n,
+        "retained_fraction": (sum(final) / sum(just)) if sum(just) else None,
+        "min_final_minus_base": min(f - b for f, b in zip(final, base_row, strict=True)),
+        "general_base": base_general,
+        "general_final": final_general,
+        "general_delta": final_general - base_general,
+        "steps": steps,
+        "env": extra,
+    }
+
+
+def heatmap(results: dict[str, Any], titles: list[str], path: Any) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    methods = list(results["methods"])
+    fig, axes = plt.subplots(1, len(methods), figsize=(6 * len(methods), 5), squeeze=False)
+    for ax, name in zip(axes[0], methods, strict=True):
+        m = results["methods"][name]["matrix"]
+        im = ax.imshow(m, vmin=0, vmax=1, cmap="viridis")
+        ax.set_title(
+            f"{name}: just taught {results['methods'][name]['just_taught_mean']:.2f}, "
+            f"final {results['methods'][name]['final_mean']:.2f}"
+        )
+        ax.set_xlabel("passage")
+        ax.set_ylabel("after teaching step")
+        ax.set_xticks(range(len(titles)), [t[:10] for t in titles], rotation=60, fontsize=7)
+        ax.set_yticks(range(len(m)), [str(i + 1) for i in range(len(m))])
+        for i, row in enumerate(m):
+            for j, v in enumerate(row):
+                ax.text(j, i, f"{v:.1f}", ha="center", va="center", color="w", fontsize=7)
+    fig.colorbar(im, ax=axes[0].tolist(), shrink=0.8, label="closed-book accuracy")
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--offset", type=int, default=0)
+    parser.add_argument("--k", type=int, default=1, help="self-edit candidates per job")
+    parser.add_argument("--methods", default="naive,service")
+    parser.add_argument("--max-tokens", type=int, default=32)
+    args = parser.parse_args()
+
+    passages = load_squad("dev")[args.offset : args.offset + args.steps]
+    started = time.perf_counter()
+    results: dict[str, Any] = {"methods": {}}
+    for name in args.methods.split(","):
+        results["methods"][name] = run_method(
+            name, METHODS[name], passages, args.k, args.max_tokens
+        )
+    first = next(iter(results["methods"].values()))
+    base_row = first["base_row"]
+    results = {
+        "base_mean": sum(base_row) / len(base_row),
+        "methods": results["methods"],
+        "passages": [p["title"] for p in passages],
+        "n_questions": [len(p["questions"]) for p in passages],
+        "settings": {"k": args.k, "offset": args.offset, "max_tokens": args.max_tokens},
+        "targets": {
+            "final_over_just_taught": 0.9,
+            "min_final_minus_base": 0.0,
+            "general_delta_abs": 0.02,
+        },
+        "wall_s": round(time.perf_counter() - started, 1),
+        "machine": machine(),
+    }
+    path = write_json("forgetting.json", results)
+    heatmap(results, results["passages"], RESULTS / "forgetting.png")
+    rows = [
+        [
+            name,
+            results["base_mean"],
+            m["just_taught_mean"],
+            m["final_mean"],
+            m["retained_fraction"] if m["retained_fraction"] is not None else "n/a",
+            m["min_final_minus_base"],
+            m["general_delta"],
+            sum(s["status"] == "promoted" for s in m["steps"]),
+        ]
+        for name, m in results["methods"].items()
+    ]
+    print_table(
+        [
+            "method",
+            "base",
+            "just taught",
+            "final",
+            "final/just",
+            "min final-base",
+            "general d",
+            "promoted",
+        ],
+        rows,
+    )
+    print(f"wrote {path} and {RESULTS / 'forgetting.png'}")
+
+
+if __name__ == "__main__":
+    main()
