@@ -44,6 +44,10 @@ class TenantPolicy(BaseModel):
     max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)
     max_general_drop: float = PydField(0.02, ge=0.0, le=1.0)
     max_safety_regressions: int = PydField(0, ge=0)
+    # How many of the base model's answers to general prompts are rehearsed beside new knowledge
+    # (None: the service's SEAL_REHEARSAL_SIZE). Rehearsal keeps general ability; on a small model
+    # it also slows the learning of a new fact (docs/forgetting.md), so a tenant may trade it.
+    rehearsal_size: int | None = PydField(None, ge=0, le=256)
     keep_raw_text: bool = False
 
 

@@ -318,7 +318,11 @@ def _run(
                 raise JobCancelled
 
         replay = replay_examples(session, parent, settings.replay_size, settings.seed)
-        rehearsal = rehearsal_examples(settings.rehearsal_size, settings.seed + job.id)  # type: ignore[operator]
+        size = tenant.policy_obj.rehearsal_size
+        rehearsal = rehearsal_examples(
+            settings.rehearsal_size if size is None else size,
+            settings.seed + job.id,  # type: ignore[operator]
+        )
         result = run_inner_loop(
             _doc_inputs(accepted),
             base=base,
