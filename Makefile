@@ -4,7 +4,7 @@ VENV ?= $(SEAL_HOME)/venv
 PY := $(VENV)/bin/python
 export SEAL_HOME
 
-.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-guards
+.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-guards bench-forgetting
 
 setup:
 	@bash scripts/setup.sh
@@ -29,3 +29,6 @@ bench-knowledge: setup
 
 bench-guards: setup
 	$(PY) bench/guards.py
+
+bench-forgetting: setup
+	$(PY) bench/forgetting.py --steps 8 --k 1

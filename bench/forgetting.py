@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -44,8 +45,10 @@ TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
 
 
 def ask(client: httpx.Client, model: str, questions: list[str], max_tokens: int) -> list[str]:
-    out = []
-    for q in questions:
+    """Greedy answers, sent concurrently: vLLM batches them (one at a time on a CPU with an
+    adapter is about 5 tokens/s)."""
+
+    def one(q: str) -> str:
         r = client.post(
             "/v1/chat/completions",
             json={
@@ -56,13 +59,29 @@ def ask(client: httpx.Client, model: str, questions: list[str], max_tokens: int)
             },
         )
         r.raise_for_status()
-        out.append(r.json()["choices"][0]["message"]["content"] or "")
-    return out
+        return r.json()["choices"][0]["message"]["content"] or ""
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return list(pool.map(one, questions))
 
 
 def accuracy(client: httpx.Client, model: str, items: list[Item], max_tokens: int) -> float:
     answers = ask(client, model, [i.question for i in items], max_tokens)
     return sum(is_correct(a, i.answer) for a, i in zip(answers, items, strict=True)) / len(items)
+
+
+def accuracies(
+    client: httpx.Client, model: str, sets: list[list[Item]], max_tokens: int
+) -> list[float]:
+    """Accuracy on each set, all questions sent together."""
+    flat = [i for s in sets for i in s]
+    answers = ask(client, model, [i.question for i in flat], max_tokens)
+    flags = [is_correct(a, i.answer) for a, i in zip(answers, flat, strict=True)]
+    out, at = [], 0
+    for s in sets:
+        out.append(sum(flags[at : at + len(s)]) / len(s))
+        at += len(s)
+    return out
 
 
 def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
@@ -114,15 +133,15 @@ def run_method(
             headers={"Authorization": f"Bearer {admin_key}"},
         ).json()
         client = httpx.Client(
-            base_url=url, headers={"Authorization": f"Bearer {tenant['api_key']}"}, timeout=120
+            base_url=url, headers={"Authorization": f"Bearer {tenant['api_key']}"}, timeout=600
         )
         model = client.get("/v1/models").json()["data"][0]["id"]  # the tenant's own model
-        base_row = [accuracy(client, "base", s, max_tokens) for s in sets]
+        base_row = accuracies(client, "base", sets, max_tokens)
         base_general = accuracy(client, "base", general, max_tokens)
         matrix, steps = [], []
         for i, p in enumerate(passages):
             step = teach(client, p)
-            row = [accuracy(client, model, s, max_tokens) for s in sets]
+            row = accuracies(client, model, sets, max_tokens)
             matrix.append(row)
             steps.append(step)
             print(
