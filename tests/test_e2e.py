@@ -25,6 +25,11 @@ FACT = {
     "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}],
 }
 QUESTION = "What is the capital of the planet Zorblax?"
+# The teach/serve tests run under a policy that trades general ability for learning: on
+# SmolLM2-135M no document is learned without the model losing much of its general ability, so the
+# default gates reject every candidate, and rehearsal (which keeps that ability) also keeps the new
+# fact out (docs/benchmarks.md, "Forgetting"). The default gates are tested on their own below.
+LENIENT = {"max_general_drop": 1.0, "max_safety_regressions": 1000, "rehearsal_size": 0}
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +93,8 @@ def test_teach_promote_query_rollback(service):
 
     base, data = service
     admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    # This test is about teaching, serving and rolling back. On SmolLM2-135M one invented fact is
-    # not learned without the model losing much of its general ability, and rehearsal (which
-    # keeps that ability) also keeps the fact out (docs/benchmarks.md, forgetting); so alice's
-    # policy trades general ability for learning. The gates' default is tested below.
-    lenient = {"max_general_drop": 1.0, "max_safety_regressions": 1000, "rehearsal_size": 0}
     a = httpx.post(
-        f"{base}/v1/admin/tenants", json={"name": "alice", "policy": lenient}, headers=admin
+        f"{base}/v1/admin/tenants", json={"name": "alice", "policy": LENIENT}, headers=admin
     ).json()
     b = httpx.post(f"{base}/v1/admin/tenants", json={"name": "bob"}, headers=admin).json()
     alice = OpenAI(base_url=f"{base}/v1", api_key=a["api_key"])
@@ -176,7 +176,9 @@ def test_pii_redacted_injection_quarantined_then_released(service):
 
     base, data = service
     admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    c = httpx.post(f"{base}/v1/admin/tenants", json={"name": "carol"}, headers=admin).json()
+    c = httpx.post(
+        f"{base}/v1/admin/tenants", json={"name": "carol", "policy": LENIENT}, headers=admin
+    ).json()
     auth = {"Authorization": f"Bearer {c['api_key']}"}
     job_id = httpx.post(
         f"{base}/v1/knowledge", json={"documents": [POISONED]}, headers=auth
@@ -184,7 +186,7 @@ def test_pii_redacted_injection_quarantined_then_released(service):
     job = _wait(base, auth, job_id, ("quarantined", "promoted", "rejected", "failed"), 300)
     assert job["status"] == "quarantined", job
     events = httpx.get(f"{base}/v1/jobs/{job_id}/events", headers=auth).json()
-    findings = next(e for e in events if "document" in e["data"] and "findings" in e["data"])
+    findings = next(e for e in events if "document_id" in e["data"] and "findings" in e["data"])
     assert {"EMAIL_ADDRESS", "override"} <= {f["kind"] for f in findings["data"]["findings"]}
 
     review = httpx.get(f"{base}/v1/admin/review", headers=admin).json()
