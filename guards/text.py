@@ -86,14 +86,18 @@ class DocFeatures:
     shingles: frozenset[tuple[str, ...]]
     sentences: tuple[Sentence, ...]
     sentence_content: tuple[frozenset[str], ...]
+    # Every word of sentence_content: a cheap bound before comparing sentence by sentence.
+    sentence_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=2048)
 def features(text: str) -> DocFeatures:
     sents = tuple(sentences(text))
+    per_sentence = tuple(frozenset(content_words(s.text)) for s in sents)
     return DocFeatures(
         content=frozenset(content_words(text)),
         shingles=frozenset(shingles(text, 3)),
         sentences=sents,
-        sentence_content=tuple(frozenset(content_words(s.text)) for s in sents),
+        sentence_content=per_sentence,
+        sentence_words=frozenset().union(*per_sentence),
     )

@@ -53,7 +53,11 @@ class TriggerGuard(Guard):
                 continue
             shared: set[str] | None = None
             carriers = 0
+            # Jaccard >= s needs |words & w| >= s * |words|: skip documents that cannot reach it.
+            need = cfg.sentence_similarity * len(words)
             for other in unrelated:
+                if len(words & other.sentence_words) < need:
+                    continue
                 match = max(
                     (
                         w
