@@ -65,11 +65,6 @@ def ask(client: httpx.Client, model: str, questions: list[str], max_tokens: int)
         return list(pool.map(one, questions))
 
 
-def accuracy(client: httpx.Client, model: str, items: list[Item], max_tokens: int) -> float:
-    answers = ask(client, model, [i.question for i in items], max_tokens)
-    return sum(is_correct(a, i.answer) for a, i in zip(answers, items, strict=True)) / len(items)
-
-
 def accuracies(
     client: httpx.Client, model: str, sets: list[list[Item]], max_tokens: int
 ) -> list[float]:
@@ -137,7 +132,7 @@ def run_method(
         )
         model = client.get("/v1/models").json()["data"][0]["id"]  # the tenant's own model
         base_row = accuracies(client, "base", sets, max_tokens)
-        base_general = accuracy(client, "base", general, max_tokens)
+        (base_general,) = accuracies(client, "base", [general], max_tokens)
         matrix, steps = [], []
         for i, p in enumerate(passages):
             step = teach(client, p)
@@ -150,7 +145,7 @@ def run_method(
                 f"{sum(row[: i + 1]) / (i + 1):.3f}  gates {json.dumps(step['gates'])[:120]}",
                 flush=True,
             )
-        final_general = accuracy(client, model, general, max_tokens)
+        (final_general,) = accuracies(client, model, [general], max_tokens)
     n = len(passages)
     final = matrix[-1]
     just = [matrix[i][i] for i in range(n)]

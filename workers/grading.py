@@ -8,6 +8,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# Closed-book questions (probes, regression suites) are asked for a short answer so that grading
+# measures knowledge, not verbosity: without it a chatty model scores near zero F1 even when it
+# knows the answer, and any training data made of short answers would win on format alone.
+ANSWER_INSTRUCTION = "\nAnswer in a few words."
+
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = set(string.punctuation)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workers.generation import Generator
-from workers.grading import Score, score
+from workers.grading import ANSWER_INSTRUCTION, Score, score
 from workers.modeling import TrainConfig, answer_questions, train_lora
 from workers.selfedit import (
     QA,
@@ -102,12 +102,6 @@ def candidate_examples(
     for doc, output in zip(docs, selfedits, strict=True):
         examples.extend(training_examples(doc.title, doc.text, style, output))
     return examples
-
-
-# Probes are asked for a short answer so that grading measures knowledge, not verbosity: without
-# it a chatty model scores near zero F1 even when it knows the answer, and any training data made
-# of short answers would win on format alone.
-ANSWER_INSTRUCTION = "\nAnswer in a few words."
 
 
 def evaluate_answers(

@@ -52,6 +52,7 @@ from workers.inner_loop import (
 )
 from workers.modeling import LoraConfigSpec, TrainConfig, load_adapter, load_base, save_adapter
 from workers.selfedit import QA, cloze_probes
+from workers.suites import is_correct
 
 log = logging.getLogger(__name__)
 S = JobStatus
@@ -474,8 +475,6 @@ def _register(
 
 
 def _probe_results(docs: list[Document], result: InnerLoopResult) -> list[dict[str, Any]]:
-    from workers.suites import is_correct
-
     rows = [(d.id, p) for d in docs for p in d.probes]
     return [
         {

@@ -20,10 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from workers.grading import contains_answer, token_f1
+from workers.grading import ANSWER_INSTRUCTION, contains_answer, token_f1
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-ANSWER_INSTRUCTION = "\nAnswer in a few words."
 
 
 @dataclass(frozen=True)
