@@ -98,6 +98,34 @@ class Settings(BaseSettings):
     replay_size: int = Field(16, ge=0)
     rehearsal_size: int = Field(16, ge=0)
 
+    # Self-chosen hyperparameters (workers/hyperparams.py): self-edit prompts invite a header
+    # choosing the learning rate and epochs within these bounds; off: every self-edit trains with
+    # the defaults above.
+    selfedit_header: bool = True
+    selfedit_lr_min: float = Field(1e-4, gt=0)
+    selfedit_lr_max: float = Field(3e-3, gt=0)
+    selfedit_epochs_min: int = Field(1, ge=1)
+    selfedit_epochs_max: int = Field(10, ge=1)
+
+    # The outer loop (workers/outer_loop.py, ReST-EM): C contexts per round (some held out to
+    # compare the new policy with the current one), K self-edits sampled per context, the best kept
+    # when its reward beats the baseline by more than outer_min_reward, and the policy LoRA
+    # fine-tuned on the kept (prompt, self-edit) pairs with these hyperparameters.
+    outer_contexts: int = Field(12, ge=1, le=400)
+    outer_k: int = Field(3, ge=1, le=16)
+    outer_heldout: int = Field(4, ge=1, le=100)
+    outer_eval_k: int = Field(2, ge=1, le=16)
+    outer_min_reward: float = 0.0
+    outer_learning_rate: float = Field(3e-4, gt=0)
+    outer_epochs: int = Field(3, ge=1)
+    outer_min_steps: int = Field(8, ge=0)
+    outer_max_seq_len: int = Field(768, ge=64)
+    # A new policy must beat the current one's mean held-out reward by more than this to be offered;
+    # then it waits for an admin unless outer_auto_promote.
+    outer_min_improvement: float = 0.0
+    outer_auto_promote: bool = False
+    squad_train_path: Path = REPO_ROOT.parent / "shared" / "data" / "squad" / "train.json"
+
     # Celery.
     task_queue: str = "training"
     worker_concurrency: int = 1

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 
@@ -17,6 +18,10 @@ from core.settings import Settings
 
 
 class Generator(Protocol):
+    def add_adapter(self, name: str, path: Path) -> None:
+        """Make an adapter (a self-edit policy) available as ``model=name``."""
+        ...
+
     def generate(
         self,
         prompts: Sequence[str],
@@ -37,6 +42,11 @@ class VLLMGenerator:
         self.base_url = base_url.rstrip("/")
         self.default_model = default_model
         self.timeout_s = timeout_s
+
+    def add_adapter(self, name: str, path: Path) -> None:
+        from serving.client import VLLMAdmin
+
+        VLLMAdmin(self.base_url).load_adapter(name, path)  # idempotent per name
 
     def _one(
         self,
@@ -90,6 +100,24 @@ class VLLMGenerator:
 class LocalGenerator:
     def __init__(self, base_model_path: str) -> None:
         self.base_model_path = base_model_path
+        self._adapters: dict[str, Path] = {}
+        self._loaded: dict[str, Any] = {}
+
+    def add_adapter(self, name: str, path: Path) -> None:
+        self._adapters[name] = path
+        self._loaded.pop(name, None)
+
+    def _model(self, name: str | None) -> tuple[Any, Any]:
+        from workers.modeling import load_adapter, load_base
+
+        base, tokenizer = load_base(self.base_model_path)
+        if name in (None, "base"):
+            return base, tokenizer
+        if name not in self._adapters:
+            raise ValueError(f"the local generator has no adapter named {name!r}")
+        if name not in self._loaded:
+            self._loaded = {name: load_adapter(base, self._adapters[name])}  # keep one in memory
+        return self._loaded[name], tokenizer
 
     def generate(
         self,
@@ -100,13 +128,16 @@ class LocalGenerator:
         seed: int,
         model: str | None = None,
     ) -> list[str]:
-        from workers.modeling import load_base, sample_chat
+        from workers.modeling import sample_chat
 
-        if model not in (None, "base"):
-            raise ValueError("the local generator samples from the base model only")
-        base, tokenizer = load_base(self.base_model_path)
+        model_obj, tokenizer = self._model(model)
         return sample_chat(
-            base, tokenizer, prompts, max_new_tokens=max_tokens, temperature=temperature, seed=seed
+            model_obj,
+            tokenizer,
+            prompts,
+            max_new_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from workers.generation import Generator
 from workers.grading import ANSWER_INSTRUCTION, Score, score
+from workers.hyperparams import HeaderResult, HyperparamBounds, apply_header, parse_header
 from workers.modeling import TrainConfig, answer_questions, train_lora
 from workers.selfedit import (
     QA,
@@ -42,6 +43,7 @@ class CandidateResult:
     em_gain: float | None = None
     train_seconds: float = 0.0
     answers: list[str] = field(default_factory=list)  # greedy answers to the probes, in order
+    header: dict[str, Any] | None = None  # the self-chosen hyperparameters, when invited
     model: Any = None  # the trained peft model, kept for the winner only
 
 
@@ -85,7 +87,8 @@ def generate_selfedits(
     seed: int,
     model: str | None = None,
 ) -> list[list[str]]:
-    """K self-edits per document, as [candidate][document]."""
+    """K self-edits per document, as [candidate][document], sampled from ``model`` (the self-edit
+    policy; None: the base model)."""
     prompts = [
         selfedit_prompt(style_for(i, styles), d.title, d.text) for i in range(k) for d in docs
     ]
@@ -102,6 +105,13 @@ def candidate_examples(
     for doc, output in zip(docs, selfedits, strict=True):
         examples.extend(training_examples(doc.title, doc.text, style, output))
     return examples
+
+
+def candidate_header(selfedits: Sequence[str], bounds: HyperparamBounds) -> HeaderResult:
+    """A candidate trains once over all its documents: the first readable header decides (else the
+    first document's, so that a malformed or absent header is what gets recorded)."""
+    headers = [parse_header(t, bounds) for t in selfedits]
+    return next((h for h in headers if h.learning_rate is not None), headers[0])
 
 
 def evaluate_answers(
@@ -138,13 +148,16 @@ def run_inner_loop(
     should_stop: Callable[[], bool] | None = None,
     selfedits: list[list[str]] | None = None,
     replay: Sequence[Example] = (),
+    bounds: HyperparamBounds | None = None,
 ) -> InnerLoopResult:
     """Generate, train and reward K candidates; the winner keeps its trained model in ``best.model``.
 
     ``current_model`` is what serves now (the active adapter, or the base model when None); the
     reward is each candidate's probe F1 minus its F1. ``selfedits`` ([candidate][document]) may be
     sampled beforehand, e.g. concurrently with the probe questions. ``replay`` examples (earlier
-    knowledge, see ``workers.forgetting``) are added to every candidate's training data.
+    knowledge, see ``workers.forgetting``) are added to every candidate's training data. With
+    ``bounds``, self-edits may choose their hyperparameters: each candidate's header sets its
+    training config within the bounds (``workers.hyperparams``) and is recorded on the candidate.
     """
     progress = on_progress or (lambda *_: None)
     timings: dict[str, float] = {}
@@ -177,15 +190,26 @@ def run_inner_loop(
     train_s = eval_s = 0.0
     for i, texts in enumerate(selfedits):
         style = style_for(i, styles)
+        config, header = train_config, None
+        if bounds is not None:
+            header = candidate_header(texts, bounds)
+            config = apply_header(train_config, header)
+            texts = [parse_header(t, bounds).body for t in texts]  # train on the notes only
         examples = candidate_examples(docs, style, texts) + list(replay)
-        cand = CandidateResult(index=i, style=style, selfedits=texts, n_examples=len(examples))
+        cand = CandidateResult(
+            index=i,
+            style=style,
+            selfedits=selfedits[i],
+            n_examples=len(examples),
+            header=header.as_dict() if header else None,
+        )
         progress("training", i / k, {"candidate": i, "style": style, "examples": len(examples)})
         t0 = time.perf_counter()
         result = train_lora(
             base,
             tokenizer,
             examples,
-            train_config,
+            config,
             init_adapter=init_adapter,
             should_stop=should_stop,
         )

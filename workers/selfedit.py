@@ -53,6 +53,7 @@ def document_text(title: str | None, text: str) -> str:
 
 
 def selfedit_prompt(style: str, title: str | None, text: str) -> str:
+    """The prompt a self-edit is sampled with (and, in the outer loop, trained on)."""
     if style not in _PROMPTS:
         raise ValueError(f"unknown self-edit style {style!r}; expected one of {', '.join(STYLES)}")
     return _PROMPTS[style].format(doc=document_text(title, text))
