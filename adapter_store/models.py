@@ -12,12 +12,18 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic import Field as PydField
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class PolicyTraining(StrEnum):
+    off = "off"
+    own = "own"
+    shared = "shared"
 
 
 class PIIMode(StrEnum):
@@ -49,6 +55,10 @@ class TenantPolicy(BaseModel):
     # it also slows the learning of a new fact (docs/forgetting.md), so a tenant may trade it.
     rehearsal_size: int | None = PydField(None, ge=0, le=256)
     keep_raw_text: bool = False
+    # May the tenant's accepted documents train a self-edit policy (the outer loop)? "off": never;
+    # "own": a policy that writes self-edits for this tenant only; "shared": also the global policy
+    # that writes them for every tenant (the tenant's text then shapes others' training data).
+    policy_training: PolicyTraining = PolicyTraining.off
 
 
 class JobStatus(StrEnum):
@@ -209,4 +219,129 @@ class SelfEditRecord(SQLModel, table=True):
     reward: float | None = None  # token-F1 gain of the candidate over the current adapter
     em_gain: float | None = None
     selected: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- The self-edit policy (the outer loop, workers/outer_loop.py) ---------------------------------
+
+GLOBAL_SCOPE = "global"
+
+
+def policy_scope(tenant_id: int | None) -> str:
+    """A policy writes self-edits for every tenant ("global") or for one ("tenant:<id>")."""
+    return GLOBAL_SCOPE if tenant_id is None else f"tenant:{tenant_id}"
+
+
+class PolicyStatus(StrEnum):
+    candidate = "candidate"  # trained, being compared with the current policy
+    awaiting_approval = "awaiting_approval"
+    active = "active"  # writes the self-edits of its scope; at most one per scope
+    retired = "retired"  # was active; a rollback may bring it back
+    rejected = "rejected"  # did not beat the current policy, or an admin said no
+
+
+class RoundStatus(StrEnum):
+    queued = "queued"
+    sampling = "sampling"
+    scoring = "scoring"
+    training = "training"
+    evaluating = "evaluating"
+    awaiting_approval = "awaiting_approval"
+    promoted = "promoted"
+    rejected = "rejected"
+    failed = "failed"
+
+
+TERMINAL_ROUND_STATUSES = frozenset(
+    {RoundStatus.promoted, RoundStatus.rejected, RoundStatus.failed}
+)
+
+
+class PolicyVersion(SQLModel, table=True):
+    """An immutable self-edit policy adapter, numbered per scope, served by vLLM under ``name``."""
+
+    __tablename__ = "policy_version"
+    __table_args__ = (
+        UniqueConstraint("scope", "version", name="uq_policy_version_scope_version"),
+        UniqueConstraint("name", name="uq_policy_version_name"),
+        # One active policy per scope, enforced by the database as well as by the code.
+        Index(
+            "uq_policy_version_active",
+            "scope",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=32, index=True)
+    tenant_id: int | None = Field(default=None, foreign_key="tenant.id")
+    version: int
+    name: str = Field(max_length=64)
+    parent_id: int | None = Field(default=None, foreign_key="policy_version.id")
+    round_id: int | None = Field(default=None, foreign_key="policy_round.id")
+    status: str = Field(default=PolicyStatus.candidate, max_length=32)
+    artifact_uri: str = Field(max_length=1024)
+    checksum: str = Field(max_length=64)
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+
+class PolicyRound(SQLModel, table=True):
+    """One ReST-EM round over a scope's policy: a job with its own lifecycle and events."""
+
+    __tablename__ = "policy_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=32, index=True)
+    tenant_id: int | None = Field(default=None, foreign_key="tenant.id")
+    source: str = Field(max_length=16)  # "squad" | "tenants"
+    status: str = Field(default=RoundStatus.queued, max_length=32)
+    progress: float = 0.0
+    # C, K, held-out size, seeds and training hyperparameters as the round used them.
+    config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The policy that wrote the round's self-edits (None: the base model) and the one it trained.
+    # No foreign key to policy_version: that table already points here.
+    from_version_id: int | None = None
+    policy_version_id: int | None = None
+    error: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PolicyRoundEvent(SQLModel, table=True):
+    __tablename__ = "policy_round_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="policy_round.id", index=True)
+    status: str = Field(max_length=32)
+    message: str = Field(default="", sa_column=Column(Text, nullable=False))
+    progress: float | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PolicySample(SQLModel, table=True):
+    """One (context, self-edit, reward) record of a round, kept whatever its fate."""
+
+    __tablename__ = "policy_sample"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="policy_round.id", index=True)
+    context_key: str = Field(max_length=64, index=True)  # "squad:train:17" | "document:42"
+    tenant_id: int | None = Field(default=None, foreign_key="tenant.id")
+    split: str = Field(max_length=16)  # "train" | "heldout"
+    policy: str = Field(max_length=16)  # "current" | "new"
+    sample: int
+    style: str = Field(max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    header: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    reward: float
+    em_gain: float
+    score: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    baseline: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    kept: bool = False
     created_at: datetime = Field(default_factory=utcnow)

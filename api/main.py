@@ -14,7 +14,7 @@ from prometheus_client import Counter, Histogram
 
 from adapter_store.artifacts import LocalArtifactStore
 from api.errors import error_response, install_error_handlers
-from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops
+from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops, policy
 from core.db import get_engine
 from core.settings import Settings, get_settings
 from serving.client import VLLMAdmin
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LATENCY.labels(path).observe(time.perf_counter() - started)
         return response
 
-    for module in (ops, admin, knowledge, guards, jobs, adapters, openai_compat):
+    for module in (ops, admin, policy, knowledge, guards, jobs, adapters, openai_compat):
         app.include_router(module.router)
     return app
 

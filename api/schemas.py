@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -136,3 +136,20 @@ class AdapterPublic(BaseModel):
 
 class RollbackIn(Strict):
     version: int | None = Field(default=None, ge=1)
+
+
+class PolicyRoundCreate(Strict):
+    """Start a ReST-EM round. Without ``tenant_id`` it trains the global policy; with one, that
+    tenant's own policy, on its documents only (its policy must opt in)."""
+
+    tenant_id: int | None = None
+    source: Literal["squad", "tenants"] | None = None  # default: squad (global), tenants (tenant)
+    contexts: int | None = Field(None, ge=1, le=400)
+    k: int | None = Field(None, ge=1, le=16)
+    heldout: int | None = Field(None, ge=1, le=100)
+    eval_k: int | None = Field(None, ge=1, le=16)
+
+
+class PolicyRollbackIn(Strict):
+    tenant_id: int | None = None  # None: the global policy
+    version: int | None = None  # None: the previous version (or the base model)

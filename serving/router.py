@@ -4,7 +4,9 @@ Tenants never name vLLM adapters themselves: ``resolve_model`` maps what they as
 their own model id, or ``base``) to the name of their active version. The reconciler loads every
 active version at start-up and after a vLLM restart, and unloads versions that stopped being active
 once no request of this process is still using them (two passes apart, so that a version a worker
-just preloaded is not unloaded in the instant before its alias moves).
+just preloaded is not unloaded in the instant before its alias moves). Self-edit policies
+(``policy-*``) are loaded while active; the reconciler unloads one only once the registry says it is
+retired or rejected, never a round's new policy that is being evaluated and not yet registered.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from adapter_store.artifacts import ArtifactStore
-from adapter_store.models import AdapterVersion, Tenant
+from adapter_store.models import AdapterVersion, PolicyStatus, PolicyVersion, Tenant
+from adapter_store.policies import active_policies
 from adapter_store.registry import active_versions, get_active_version
 from core.errors import ServiceError
 from serving.client import ServingError, VLLMAdmin
@@ -67,7 +70,7 @@ class AdapterRouter:
         with self._lock:
             return self._inflight[name]
 
-    def ensure_loaded(self, version: AdapterVersion) -> None:
+    def ensure_loaded(self, version: AdapterVersion | PolicyVersion) -> None:
         try:
             self.admin.load_adapter(version.name, self.store.local_path(version.artifact_uri))
         except (ServingError, OSError) as exc:
@@ -78,7 +81,16 @@ class AdapterRouter:
     def reconcile(self, engine: Engine) -> dict[str, list[str]]:
         """One pass: load active versions that are missing, unload idle inactive ones."""
         with Session(engine) as session:
-            desired = {v.name: v for v in active_versions(session)}
+            desired: dict[str, AdapterVersion | PolicyVersion] = {
+                v.name: v for v in [*active_versions(session), *active_policies(session)]
+            }
+            ended_policies = set(
+                session.exec(
+                    select(PolicyVersion.name).where(
+                        col(PolicyVersion.status).in_([PolicyStatus.retired, PolicyStatus.rejected])
+                    )
+                )
+            )
         loaded = self.admin.served_models() - {BASE}
         done: dict[str, list[str]] = {"loaded": [], "unloaded": []}
         for name in sorted(set(desired) - loaded):
@@ -87,7 +99,9 @@ class AdapterRouter:
                 done["loaded"].append(name)
             except ServiceError:
                 log.exception("could not load %s", name)
-        inactive = loaded - set(desired)
+        inactive = {
+            n for n in loaded - set(desired) if not n.startswith("policy-") or n in ended_policies
+        }
         for name in sorted(inactive):
             if name in self._stale and self.inflight(name) == 0:
                 self.admin.unload_adapter(name)

@@ -43,6 +43,10 @@ def service(tmp_path_factory):
         "SEAL_VLLM_PORT": str(VLLM_PORT),
         "SEAL_VLLM_URL": f"http://127.0.0.1:{VLLM_PORT}",
         "SEAL_GENERATION_BACKEND": "vllm",
+        # The policy round below must offer its policy whatever a 2-context round measures (the
+        # filter and the comparison themselves are measured by bench/knowledge.py --rounds).
+        "SEAL_OUTER_MIN_REWARD": "-1",
+        "SEAL_OUTER_MIN_IMPROVEMENT": "-1",
     }
     log = (data / "launcher.log").open("wb")
     proc = subprocess.Popen(
@@ -270,3 +274,56 @@ def test_harmful_candidate_is_rejected_and_the_previous_version_keeps_serving(se
     events = httpx.get(f"{base}/v1/jobs/{job_id}/events", headers=auth).json()
     assert any(e["message"].startswith("gates failed") for e in events)
     assert "paris" in ask_france()  # nothing of the rejected candidate serves
+
+
+def test_policy_round_offers_a_policy_that_then_writes_the_self_edits(service):
+    """The outer loop on the real stack: an admin starts a ReST-EM round (2 SQuAD train contexts,
+    2 self-edits each, 1 held out); the worker scores them with real LoRAs, trains the policy, has
+    vLLM serve it for the held-out comparison and offers it; once approved, a teach job samples its
+    self-edits from it. Runs last: it rolls the global policy back to the base model at the end."""
+    base, data = service
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    resp = httpx.post(
+        f"{base}/v1/admin/policy/rounds",
+        json={"contexts": 2, "k": 2, "heldout": 1, "eval_k": 1},
+        headers=admin,
+    )
+    assert resp.status_code == 202, resp.text
+    round_id = resp.json()["id"]
+    deadline, rnd = time.monotonic() + 900, {}
+    while time.monotonic() < deadline:
+        rnd = httpx.get(f"{base}/v1/admin/policy/rounds/{round_id}", headers=admin).json()
+        if rnd["status"] in ("awaiting_approval", "promoted", "rejected", "failed"):
+            break
+        time.sleep(3)
+    assert rnd["status"] == "awaiting_approval", (rnd, _tail(data / "logs" / "worker.log"))
+    stages = [e["status"] for e in rnd["events"]]
+    for stage in ("sampling", "scoring", "training", "evaluating"):
+        assert stage in stages
+    samples = httpx.get(f"{base}/v1/admin/policy/rounds/{round_id}/samples", headers=admin).json()[
+        "samples"
+    ]
+    assert len(samples) == 2 * 2 + 2 * 1 and all("reward" in x for x in samples)
+    policy_id = rnd["policy_version_id"]
+    approved = httpx.post(f"{base}/v1/admin/policy/versions/{policy_id}/approve", headers=admin)
+    assert approved.status_code == 200 and approved.json()["status"] == "active", approved.text
+    name = approved.json()["name"]
+
+    tenant = httpx.post(
+        f"{base}/v1/admin/tenants", json={"name": "carol", "policy": LENIENT}, headers=admin
+    ).json()
+    auth = {"Authorization": f"Bearer {tenant['api_key']}"}
+    # A tenant can never address the policy adapter, though vLLM serves it.
+    chat = httpx.post(
+        f"{base}/v1/chat/completions",
+        json={"model": name, "messages": [{"role": "user", "content": "hi"}]},
+        headers=auth,
+    )
+    assert chat.status_code == 404, chat.text
+    resp = httpx.post(f"{base}/v1/knowledge", json={"documents": [FACT]}, headers=auth)
+    job = _wait(base, auth, resp.json()["job_id"], ("promoted", "rejected", "failed", "cancelled"))
+    assert job["status"] in ("promoted", "rejected"), (job, _tail(data / "logs" / "worker.log"))
+    assert job["metrics"]["policy"] == name
+
+    back = httpx.post(f"{base}/v1/admin/policy/rollback", headers=admin)
+    assert back.json() == {"scope": "global", "active": "base"}

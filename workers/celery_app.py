@@ -7,6 +7,7 @@ from celery import Celery
 from core.settings import get_settings
 
 TEACH_TASK = "workers.tasks.teach"
+POLICY_ROUND_TASK = "workers.tasks.policy_round"
 
 
 def make_celery() -> Celery:
@@ -22,7 +23,11 @@ def make_celery() -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_routes={TEACH_TASK: {"queue": settings.task_queue}},
+        # One queue for teach jobs and policy rounds: both train on the same cores, one at a time.
+        task_routes={
+            TEACH_TASK: {"queue": settings.task_queue},
+            POLICY_ROUND_TASK: {"queue": settings.task_queue},
+        },
         task_default_queue=settings.task_queue,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
@@ -35,3 +40,7 @@ celery_app = make_celery()
 
 def enqueue_teach(job_id: int) -> None:
     celery_app.send_task(TEACH_TASK, args=[job_id], queue=get_settings().task_queue)
+
+
+def enqueue_policy_round(round_id: int) -> None:
+    celery_app.send_task(POLICY_ROUND_TASK, args=[round_id], queue=get_settings().task_queue)

@@ -30,6 +30,7 @@ from adapter_store.models import (
     Tenant,
     VersionStatus,
 )
+from adapter_store.policies import policy_for_tenant
 from adapter_store.registry import get_active_version, register_version
 from core.db import get_engine, session_scope
 from core.errors import ServiceError
@@ -43,6 +44,7 @@ from workers.forgetting import (
 )
 from workers.gates import GateContext, run_gates
 from workers.generation import Generator, make_generator
+from workers.hyperparams import header_bounds
 from workers.inner_loop import (
     DocInput,
     InnerLoopResult,
@@ -275,6 +277,11 @@ def _run(
 
         generator = generator or make_generator(settings)
         base, tokenizer = load_base(str(settings.base_model_path))
+        # The self-edit policy (the outer loop's product): the tenant's own, else the global one,
+        # else the base model. Loading is idempotent, and covers a vLLM that restarted.
+        policy = policy_for_tenant(session, tenant.id)  # type: ignore[arg-type]
+        if policy is not None:
+            generator.add_adapter(policy.name, store.local_path(policy.artifact_uri))
         t0 = time.perf_counter()
         # Self-edits and the model's own probe questions are independent: a server samples them
         # together. (The in-process generator shares one model and tokenizer: one call at a time.)
@@ -287,6 +294,7 @@ def _run(
             max_tokens=settings.selfedit_max_tokens,
             temperature=settings.selfedit_temperature,
             seed=settings.seed,
+            model=policy.name if policy else None,
         )
         if getattr(generator, "concurrent", False):
             with ThreadPoolExecutor(1) as pool:
@@ -341,6 +349,7 @@ def _run(
             should_stop=cancelled,
             selfedits=selfedits,
             replay=replay + rehearsal,
+            bounds=header_bounds(settings),
         )
         result.timings["replay_examples"] = len(replay)
         result.timings["rehearsal_examples"] = len(rehearsal)
@@ -387,7 +396,17 @@ def _run(
         if cancelled():
             raise JobCancelled
         version = _register(
-            session, job, tenant, result, gates, passed, parent, accepted, store, settings
+            session,
+            job,
+            tenant,
+            result,
+            gates,
+            passed,
+            parent,
+            accepted,
+            store,
+            settings,
+            policy.name if policy else "base",
         )
         return _decide(session, job, tenant, version, passed, store, settings)
 
@@ -403,6 +422,7 @@ def _register(
     docs: list[Document],
     store: ArtifactStore,
     settings: Settings,
+    policy_name: str,
 ):  # type: ignore[no-untyped-def]
     scratch = store.scratch_dir()
     save_adapter(result.best.model, scratch)
@@ -429,10 +449,12 @@ def _register(
                 "reward": c.reward,
                 "examples": c.n_examples,
                 "train_s": round(c.train_seconds, 2),
+                "header": c.header,
             }
             for c in result.candidates
         ],
         "timings": {k: round(v, 2) for k, v in result.timings.items()},
+        "policy": policy_name,  # the self-edit policy that wrote the candidates
         # Per-probe answers of the winner: the ones it got right join the retention suite
         # once this version is promoted (workers.forgetting.retention_items).
         "probes": _probe_results(docs, result),

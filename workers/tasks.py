@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery.signals import worker_ready
 
 from core.settings import get_settings
-from workers.celery_app import TEACH_TASK, celery_app
+from workers.celery_app import POLICY_ROUND_TASK, TEACH_TASK, celery_app
 
 
 @worker_ready.connect
@@ -35,12 +35,13 @@ def sweep_orphans() -> list[str]:
     from sqlmodel import select
 
     from adapter_store.artifacts import LocalArtifactStore
-    from adapter_store.models import AdapterVersion
+    from adapter_store.models import AdapterVersion, PolicyVersion
     from core.db import session_scope
 
     settings = get_settings()
     with session_scope() as session:
         referenced = set(session.exec(select(AdapterVersion.artifact_uri)))
+        referenced |= set(session.exec(select(PolicyVersion.artifact_uri)))
     return LocalArtifactStore(settings.resolved_artifact_dir).sweep(referenced)
 
 
@@ -49,3 +50,10 @@ def teach(job_id: int) -> str:
     from workers.pipeline import run_teach_job
 
     return run_teach_job(job_id)
+
+
+@celery_app.task(name=POLICY_ROUND_TASK, acks_late=True)
+def policy_round(round_id: int) -> str:
+    from workers.policy_round import run_policy_round
+
+    return run_policy_round(round_id)

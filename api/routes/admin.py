@@ -21,6 +21,7 @@ from api.deps import (
     StoreDep,
 )
 from api.routes.adapters import adapter_public
+from api.routes.policy import awaiting_policies
 from api.schemas import (
     AdapterPublic,
     DocumentDecision,
@@ -105,7 +106,7 @@ async def rollback(
 
 @router.get("/review")
 def review(session: SessionDep) -> dict:
-    """Quarantined documents and adapter versions awaiting approval."""
+    """Quarantined documents, and adapter and self-edit policy versions awaiting approval."""
     docs = session.exec(
         select(Document)
         .where(Document.status == DocumentStatus.quarantined)
@@ -132,6 +133,7 @@ def review(session: SessionDep) -> dict:
             {"tenant_id": v.tenant_id, **adapter_public(session, v).model_dump(mode="json")}
             for v in versions
         ],
+        "policies": awaiting_policies(session),
     }
 
 
