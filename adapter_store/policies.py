@@ -67,12 +67,17 @@ def round_in_progress(session: Session, scope: str) -> PolicyRound | None:
     ).first()
 
 
-def rounds_done(session: Session, scope: str) -> int:
-    """How many rounds of the scope trained a policy: the next one takes the next contexts."""
+def rounds_done(session: Session, scope: str, before_id: int) -> int:
+    """How many earlier rounds of the scope got past sampling (failed ones did not count): the next
+    round takes the next contexts, so a round that kept nothing is not repeated identically."""
     return session.exec(
         select(func.count())
         .select_from(PolicyRound)
-        .where(PolicyRound.scope == scope, col(PolicyRound.policy_version_id).is_not(None))
+        .where(
+            PolicyRound.scope == scope,
+            col(PolicyRound.id) < before_id,
+            col(PolicyRound.status).in_([R.awaiting_approval, R.promoted, R.rejected]),
+        )
     ).one()
 
 

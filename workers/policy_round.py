@@ -183,7 +183,7 @@ def _run(
                 f"that opted in) cannot hold out {heldout_n} and train on the rest",
             )
         pool, heldout = split_pool(contexts, heldout_n, cfg.seed)
-        index = rounds_done(session, rnd.scope) + 1
+        index = rounds_done(session, rnd.scope, rnd.id) + 1  # type: ignore[arg-type]
         train = round_contexts(pool, opts.get("contexts") or settings.outer_contexts, index)
         current = current_policy(session, rnd)
         generator = generator or make_generator(settings)
