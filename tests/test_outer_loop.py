@@ -23,6 +23,7 @@ from workers.outer_loop import (
     policy_examples,
     round_contexts,
     run_round,
+    sample_selfedits,
     select_kept,
     split_pool,
 )
@@ -87,6 +88,23 @@ def test_exploration_draws_headers_within_the_bounds():
         header = parse_header(BOUNDS.sample(rng) + "\nA fact about the world.", BOUNDS)
         assert header.status == VALID
         assert BOUNDS.lr_min <= header.learning_rate <= BOUNDS.lr_max
+
+
+def test_exploration_headers_differ_between_rounds_and_repeat_within_one(tiny_model_dir):
+    class Echo:
+        def generate(self, prompts, **_):
+            return ["A plain note without a header." for _ in prompts]
+
+    cfg = RoundConfig(
+        k=2, eval_k=1, styles=("rewrite",), inner=TrainConfig(), policy=TrainConfig(), bounds=BOUNDS
+    )
+    first = [Context(f"a{i}", None, "text", ()) for i in range(3)]
+    second = [Context(f"b{i}", None, "text", ()) for i in range(3)]
+    draw = lambda ctxs: sample_selfedits(Echo(), None, ctxs, 2, cfg, explore=True)  # noqa: E731
+    assert draw(first) == draw(first)
+    assert draw(first) != draw(second)
+    assert all(t.startswith("Training: lr=") for row in draw(first) for t in row)
+    assert sample_selfedits(Echo(), None, first, 2, cfg, explore=False)[0][0].startswith("A plain")
 
 
 def test_filter_keeps_the_best_per_context_only_when_it_beats_the_baseline():

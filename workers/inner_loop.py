@@ -43,7 +43,7 @@ class CandidateResult:
     em_gain: float | None = None
     train_seconds: float = 0.0
     answers: list[str] = field(default_factory=list)  # greedy answers to the probes, in order
-    header: dict[str, Any] | None = None  # the self-chosen hyperparameters, when invited
+    header: dict[str, Any] | None = None  # the self-chosen hyperparameters, when headers are on
     model: Any = None  # the trained peft model, kept for the winner only
 
 

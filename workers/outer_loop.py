@@ -187,7 +187,7 @@ def sample_selfedits(
 ) -> list[list[str]]:
     """K self-edits per context from ``policy`` (None: the base model), as [context][sample]; with
     ``explore`` (the round's training contexts), one without a readable header gets a random one
-    (seeded by the round's seed). Held-out comparisons do not explore: they measure the policy as a
+    (seeded by the round's seed and contexts). Held-out comparisons do not explore: they measure the policy as a
     teach job would use it, where a self-edit without a header trains with the defaults."""
     docs = [DocInput(c.title, c.text) for c in contexts]
     by_sample = generate_selfedits(
@@ -203,7 +203,8 @@ def sample_selfedits(
     texts = [[by_sample[j][i] for j in range(k)] for i in range(len(contexts))]
     if cfg.bounds is None or not (explore and cfg.explore_headers):
         return texts
-    rng = random.Random(cfg.seed)
+    # Seeded by the contexts too: a later round (other contexts) explores other headers.
+    rng = random.Random(f"{cfg.seed}:" + "|".join(c.key for c in contexts))
     explored = []
     for row in texts:
         out = []
