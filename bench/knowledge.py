@@ -96,6 +96,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=0, help="outer-loop rounds (0: spine only)")
     parser.add_argument("--outer-passages", type=int, default=10)
     parser.add_argument(
+        "--disjoint-titles",
+        action="store_true",
+        help="train rounds only on train passages of articles the dev subset does not cover",
+    )
+    parser.add_argument(
         "--remeasure-base", action="store_true", help="sample the base policy's condition again"
     )
     parser.add_argument(
@@ -230,9 +235,13 @@ def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # t
     s = get_settings()
     cfg = round_config(s, k=args.outer_k)
     contexts_per_round = args.contexts or s.outer_contexts
-    pool, heldout = split_pool(
-        load_squad_contexts(s.squad_train_path), args.heldout or s.outer_heldout, s.seed
-    )
+    train_contexts = load_squad_contexts(s.squad_train_path)
+    # train.json and dev.json hold different paragraphs of the same 48 Wikipedia articles; with
+    # --disjoint-titles the rounds never see a paragraph of an article the evaluation asks about.
+    dev_titles = {p["title"] for p in passages[: args.outer_passages]}
+    if args.disjoint_titles:
+        train_contexts = [c for c in train_contexts if c.title not in dev_titles]
+    pool, heldout = split_pool(train_contexts, args.heldout or s.outer_heldout, s.seed)
     path = RESULTS / args.out
     state = json.loads(path.read_text()).get("outer_loop") if args.resume else None
     state = state or {"rounds": [], "passages": []}
@@ -248,6 +257,7 @@ def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # t
         "inner_training": dataclasses.asdict(cfg.inner),
         "min_reward": cfg.min_reward,
         "header_bounds": dataclasses.asdict(cfg.bounds) if cfg.bounds else None,
+        "disjoint_titles": args.disjoint_titles,
     }
     vllm_pid = _vllm_pid() if args.vllm_url else None
 
@@ -315,6 +325,12 @@ def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # t
 
     # The base policy's condition is the spine's `pipeline` (same prompts, seeds and probes; a
     # self-edit without a header trains with the defaults); --remeasure-base samples it again.
+    # Which evaluated articles the rounds trained on other paragraphs of (empty with
+    # --disjoint-titles): reported so that a reader can weigh the overlap.
+    seen = {k for r in state["rounds"] for k in {x["context_key"] for x in r["records"]}}
+    state["dev_titles_seen_in_rounds"] = sorted(
+        {c.title for c in train_contexts if c.key in seen} & dev_titles  # type: ignore[misc]
+    )
     names = [f"policy_round_{r}" for r in range(1, args.rounds + 1)]
     if args.remeasure_base:
         names.insert(0, "policy_base")
