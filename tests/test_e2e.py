@@ -310,7 +310,7 @@ def test_policy_round_offers_a_policy_that_then_writes_the_self_edits(service):
     name = approved.json()["name"]
 
     tenant = httpx.post(
-        f"{base}/v1/admin/tenants", json={"name": "carol", "policy": LENIENT}, headers=admin
+        f"{base}/v1/admin/tenants", json={"name": "erin", "policy": LENIENT}, headers=admin
     ).json()
     auth = {"Authorization": f"Bearer {tenant['api_key']}"}
     # A tenant can never address the policy adapter, though vLLM serves it.
