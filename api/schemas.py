@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from adapter_store.models import TenantPolicy
+
+
+def problems(exc: ValidationError, prefix: str = "") -> str:
+    """Every broken field of a validation error, named, in one message."""
+    return "; ".join(f"`{prefix}{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors())
 
 
 class Strict(BaseModel):

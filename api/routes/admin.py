@@ -30,15 +30,12 @@ from api.schemas import (
     TenantCreated,
     TenantPatch,
     TenantPublic,
+    problems,
 )
 from core.errors import ServiceError
 from serving.promotion import activate, approve, reject, serving_admin
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep])
-
-
-def _problems(exc: ValidationError, prefix: str = "") -> str:
-    return "; ".join(f"`{prefix}{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors())
 
 
 def tenant_public(session, tenant: Tenant) -> TenantPublic:  # type: ignore[no-untyped-def]
@@ -80,7 +77,7 @@ def patch_tenant(body: TenantPatch, tenant: AdminTenant, session: SessionDep) ->
     try:
         update_policy(session, tenant, body.policy)
     except ValidationError as exc:
-        raise ServiceError("validation_error", _problems(exc, "policy.")) from None
+        raise ServiceError("validation_error", problems(exc, "policy.")) from None
     return tenant_public(session, tenant)
 
 
@@ -98,7 +95,7 @@ async def rollback(
         # The body is optional: an empty POST rolls back to the previous version.
         body = RollbackIn.model_validate_json(raw) if raw.strip() else RollbackIn()
     except ValidationError as exc:
-        raise ServiceError("validation_error", _problems(exc)) from None
+        raise ServiceError("validation_error", problems(exc)) from None
     target = rollback_target(session, tenant.id, body.version)  # type: ignore[arg-type]
     activate(session, tenant.id, target, store, serving_admin(settings))  # type: ignore[arg-type]
     return tenant_public(session, tenant)

@@ -25,7 +25,7 @@ from adapter_store.policies import (
     round_events,
 )
 from api.deps import AdminDep, JsonBody, SessionDep, SettingsDep, StoreDep
-from api.schemas import PolicyRollbackIn, PolicyRoundCreate
+from api.schemas import PolicyRollbackIn, PolicyRoundCreate, problems
 from core.errors import ServiceError, not_found
 from serving.promotion import approve_policy, reject_policy, rollback_policy, serving_admin
 
@@ -225,8 +225,7 @@ async def rollback(
     try:
         body = PolicyRollbackIn.model_validate_json(raw) if raw.strip() else PolicyRollbackIn()
     except ValidationError as exc:
-        problems = "; ".join(f"`{'.'.join(map(str, e['loc']))}`: {e['msg']}" for e in exc.errors())
-        raise ServiceError("validation_error", problems) from None
+        raise ServiceError("validation_error", problems(exc)) from None
     scope = _scope_of(session, body.tenant_id)
     target = policy_rollback_target(session, scope, body.version)
     rollback_policy(session, scope, target, store, serving_admin(settings))
