@@ -12,14 +12,17 @@ setup:
 run: setup
 	$(PY) -m core.launcher
 
-test: setup
+# The tests run only on a tree that lints clean (CI runs `make test`).
+test: lint
 	$(PY) -m pytest
 
-test-fast: setup
+test-fast: lint
 	$(PY) -m pytest -m "not e2e"
 
 lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 bench-latency: setup
 	$(PY) bench/teach_latency.py

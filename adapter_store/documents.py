@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from adapter_store.jobs import add_event, job_documents, transition
+from adapter_store.jobs import job_documents
+from adapter_store.lifecycle import JOB
 from adapter_store.models import Document, DocumentStatus, Job, JobStatus
 from core.errors import ServiceError
 
@@ -33,6 +34,25 @@ def taught_texts(
     return list(reversed(session.exec(query).all()))
 
 
+def tenant_watchlist(
+    session: Session, tenant_id: int
+) -> tuple[dict[str, set[str]], list[dict[str, str]]]:
+    """The tenant's part of the safety suite: keyed fingerprints of PII values the guards kept
+    out of training (entity type -> fingerprints), and the trigger phrases (with their claims)
+    found in documents that were trained on anyway."""
+    docs = session.exec(select(Document).where(Document.tenant_id == tenant_id)).all()
+    fingerprints: dict[str, set[str]] = {}
+    triggers: list[dict[str, str]] = []
+    for doc in docs:
+        for f in doc.findings:
+            data = f.get("data") or {}
+            if f.get("guard") == "pii" and data.get("action") in ("redact", "block"):
+                fingerprints.setdefault(f["kind"], set()).add(data["fingerprint"])
+            if f.get("kind") == "trigger_phrase" and doc.status == DocumentStatus.accepted:
+                triggers.append({"phrase": data.get("phrase", ""), "claim": data.get("claim", "")})
+    return fingerprints, triggers
+
+
 def decide_quarantined(session: Session, doc: Document, release: bool) -> tuple[Job, bool]:
     """Release (train on it) or discard a quarantined document. Returns the job and whether the
     job can now resume: that is when none of its documents waits for review any more and at
@@ -48,7 +68,7 @@ def decide_quarantined(session: Session, doc: Document, release: bool) -> tuple[
     if not release:
         doc.raw_text = None  # nothing of a discarded document is kept beyond what review showed
     session.add(doc)
-    add_event(
+    JOB.add_event(
         session,
         job,
         f"document {doc.id} {'released' if release else 'discarded'} by an admin",
@@ -61,7 +81,7 @@ def decide_quarantined(session: Session, doc: Document, release: bool) -> tuple[
         return job, False
     if any(d.status == DocumentStatus.accepted for d in docs):
         return job, True
-    transition(
+    JOB.transition(
         session,
         job,
         JobStatus.rejected,
@@ -77,4 +97,6 @@ def undo_decision(session: Session, doc: Document) -> None:
     assert job is not None
     doc.status = DocumentStatus.quarantined
     session.add(doc)
-    add_event(session, job, f"decision on document {doc.id} undone: the job could not be queued")
+    JOB.add_event(
+        session, job, f"decision on document {doc.id} undone: the job could not be queued"
+    )

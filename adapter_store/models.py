@@ -130,16 +130,22 @@ class Job(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class JobEvent(SQLModel, table=True):
-    __tablename__ = "job_event"
+class EventBase(SQLModel):
+    """What every run's event log records (``adapter_store.lifecycle`` writes them). Column
+    types, not ``sa_column`` objects: a Column can belong to one table only."""
 
     id: int | None = Field(default=None, primary_key=True)
-    job_id: int = Field(foreign_key="job.id", index=True)
     status: str = Field(max_length=32)
-    message: str = Field(default="", sa_column=Column(Text, nullable=False))
+    message: str = Field(default="", sa_type=Text, nullable=False)
     progress: float | None = None
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class JobEvent(EventBase, table=True):
+    __tablename__ = "job_event"
+
+    job_id: int = Field(foreign_key="job.id", index=True)
 
 
 class Document(SQLModel, table=True):
@@ -312,16 +318,10 @@ class PolicyRound(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class PolicyRoundEvent(SQLModel, table=True):
+class PolicyRoundEvent(EventBase, table=True):
     __tablename__ = "policy_round_event"
 
-    id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="policy_round.id", index=True)
-    status: str = Field(max_length=32)
-    message: str = Field(default="", sa_column=Column(Text, nullable=False))
-    progress: float | None = None
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
 
 
 class PolicySample(SQLModel, table=True):

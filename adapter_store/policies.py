@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from adapter_store.lifecycle import ROUND, allocate_version, rollback_target
 from adapter_store.models import (
     GLOBAL_SCOPE,
     TERMINAL_ROUND_STATUSES,
@@ -23,19 +23,9 @@ from adapter_store.models import (
     policy_scope,
     utcnow,
 )
-from core.errors import ServiceError, not_found
+from core.errors import ServiceError
 
 R = RoundStatus
-# Where a round may go from each state; any running state may also fail.
-_FORWARD: dict[str, set[str]] = {
-    R.queued: {R.sampling},
-    R.sampling: {R.scoring},
-    R.scoring: {R.training, R.rejected},
-    R.training: {R.evaluating},
-    R.evaluating: {R.awaiting_approval, R.promoted, R.rejected},
-    R.awaiting_approval: {R.promoted, R.rejected},
-}
-ALLOWED: dict[str, set[str]] = {s: nxt | {R.failed} for s, nxt in _FORWARD.items()}
 
 
 def active_policy(session: Session, scope: str) -> PolicyVersion | None:
@@ -93,74 +83,13 @@ def create_round(
     row = PolicyRound(scope=scope, tenant_id=tenant_id, source=source, config=config)
     session.add(row)
     session.flush()
-    session.add(
-        PolicyRoundEvent(round_id=row.id, status=R.queued, message="round queued", progress=0.0)  # type: ignore[arg-type]
-    )
-    session.commit()
+    ROUND.add_event(session, row, "round queued", progress=0.0)
     session.refresh(row)
     return row
 
 
-def round_event(
-    session: Session,
-    rnd: PolicyRound,
-    message: str,
-    *,
-    progress: float | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    if progress is not None:
-        rnd.progress = progress
-        rnd.updated_at = utcnow()
-        session.add(rnd)
-    session.add(
-        PolicyRoundEvent(
-            round_id=rnd.id,  # type: ignore[arg-type]
-            status=rnd.status,
-            message=message,
-            progress=progress,
-            data=data or {},
-        )
-    )
-    session.commit()
-
-
-def round_transition(
-    session: Session,
-    rnd: PolicyRound,
-    status: RoundStatus,
-    message: str,
-    *,
-    progress: float | None = None,
-    data: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-) -> PolicyRound:
-    session.commit()  # the caller's pending changes to the round (report, config) go first
-    session.refresh(rnd)
-    if status not in ALLOWED.get(rnd.status, set()):
-        raise ServiceError(
-            "invalid_state", f"round {rnd.id} is {rnd.status}; it cannot become {status}"
-        )
-    rnd.status = status
-    if status in TERMINAL_ROUND_STATUSES and status != R.failed:
-        progress = 1.0
-    if error is not None:
-        rnd.error = error
-    rnd.updated_at = utcnow()
-    session.add(rnd)
-    session.commit()
-    round_event(session, rnd, message, progress=progress, data=data)
-    return rnd
-
-
 def round_events(session: Session, round_id: int) -> list[PolicyRoundEvent]:
-    return list(
-        session.exec(
-            select(PolicyRoundEvent)
-            .where(PolicyRoundEvent.round_id == round_id)
-            .order_by(col(PolicyRoundEvent.id))
-        )
-    )
+    return ROUND.events(session, round_id)  # type: ignore[return-value]
 
 
 def register_policy(
@@ -175,17 +104,16 @@ def register_policy(
     artifact_uri: str,
     checksum: str,
     metrics: dict[str, Any],
-    attempts: int = 5,
 ) -> PolicyVersion:
-    """Insert a version numbered max+1 within its scope, retrying if another writer won."""
-    for _ in range(attempts):
-        current = session.exec(
-            select(func.max(PolicyVersion.version)).where(PolicyVersion.scope == scope)
-        ).one()
-        row = PolicyVersion(
+    """Insert a version numbered max+1 within its scope."""
+    return allocate_version(
+        session,
+        PolicyVersion,
+        [PolicyVersion.scope == scope],
+        lambda n: PolicyVersion(
             scope=scope,
             tenant_id=tenant_id,
-            version=(current or 0) + 1,
+            version=n,
             name=name,
             parent_id=parent_id,
             round_id=round_id,
@@ -193,16 +121,8 @@ def register_policy(
             artifact_uri=artifact_uri,
             checksum=checksum,
             metrics=metrics,
-        )
-        session.add(row)
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            continue
-        session.refresh(row)
-        return row
-    raise ServiceError("conflict", "could not allocate a policy version number; try again")
+        ),
+    )
 
 
 def set_active_policy(session: Session, scope: str, version: PolicyVersion | None) -> None:
@@ -222,42 +142,18 @@ def set_active_policy(session: Session, scope: str, version: PolicyVersion | Non
     session.commit()
 
 
-def get_policy(session: Session, policy_id: int) -> PolicyVersion:
-    row = session.get(PolicyVersion, policy_id)
-    if row is None:
-        raise not_found("policy", policy_id)
-    return row
-
-
 def policy_rollback_target(
     session: Session, scope: str, version: int | None
 ) -> PolicyVersion | None:
     """The version a rollback moves to: the one asked for (it must have served before, or be
     the active one), else the newest retired version older than the active one (None: the base
     model)."""
-    if version is not None:
-        row = session.exec(
-            select(PolicyVersion).where(
-                PolicyVersion.scope == scope, PolicyVersion.version == version
-            )
-        ).first()
-        if row is None:
-            raise not_found("policy version", version)
-        if row.status not in (PolicyStatus.retired, PolicyStatus.active):
-            raise ServiceError(
-                "invalid_state",
-                f"policy version {version} is {row.status}; only a version that served can return",
-            )
-        return row
-    active = active_policy(session, scope)
-    if active is None:
-        raise ServiceError("invalid_state", f"the {scope} scope has no active policy to roll back")
-    return session.exec(
-        select(PolicyVersion)
-        .where(
-            PolicyVersion.scope == scope,
-            PolicyVersion.version < active.version,
-            PolicyVersion.status == PolicyStatus.retired,
-        )
-        .order_by(col(PolicyVersion.version).desc())
-    ).first()
+    return rollback_target(
+        session,
+        PolicyVersion,
+        [PolicyVersion.scope == scope],
+        version=version,
+        active=active_policy(session, scope),
+        servable=(PolicyStatus.retired, PolicyStatus.active),
+        kind=f"{scope} policy",
+    )

@@ -8,8 +8,9 @@ import secrets
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
+from adapter_store.lifecycle import allocate_version, rollback_target
 from adapter_store.models import (
     AdapterAlias,
     AdapterVersion,
@@ -18,7 +19,7 @@ from adapter_store.models import (
     VersionStatus,
     utcnow,
 )
-from core.errors import ServiceError, not_found
+from core.errors import ServiceError
 
 ACTIVE = "active"
 KEY_PREFIX = "sk-seal-"
@@ -96,18 +97,24 @@ def register_version(
     status: VersionStatus,
     metrics: dict[str, Any],
     eval_report: dict[str, Any] | None = None,
-    attempts: int = 5,
 ) -> AdapterVersion:
-    """Insert an immutable version numbered max+1 for the tenant, retrying if another writer won."""
-    for _ in range(attempts):
-        current = session.exec(
-            select(func.max(AdapterVersion.version)).where(AdapterVersion.tenant_id == tenant_id)
-        ).one()
-        number = (current or 0) + 1
-        row = AdapterVersion(
+    """Insert an immutable version numbered max+1 for the tenant; a job registers one at most."""
+
+    def job_already_registered() -> None:
+        if (
+            job_id is not None
+            and session.exec(select(AdapterVersion).where(AdapterVersion.job_id == job_id)).first()
+        ):
+            raise ServiceError("conflict", f"job {job_id} already registered a version")
+
+    return allocate_version(
+        session,
+        AdapterVersion,
+        [AdapterVersion.tenant_id == tenant_id],
+        lambda n: AdapterVersion(
             tenant_id=tenant_id,
-            version=number,
-            name=version_name(tenant_id, number),
+            version=n,
+            name=version_name(tenant_id, n),
             parent_id=parent_id,
             job_id=job_id,
             status=status,
@@ -115,25 +122,9 @@ def register_version(
             checksum=checksum,
             metrics=metrics,
             eval_report=eval_report or {},
-        )
-        session.add(row)
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            if (
-                job_id is not None
-                and session.exec(
-                    select(AdapterVersion).where(AdapterVersion.job_id == job_id)
-                ).first()
-            ):
-                raise ServiceError(
-                    "conflict", f"job {job_id} already registered a version"
-                ) from None
-            continue
-        session.refresh(row)
-        return row
-    raise ServiceError("conflict", "could not allocate an adapter version number; try again")
+        ),
+        on_conflict=job_already_registered,
+    )
 
 
 def set_active(session: Session, tenant_id: int, version_id: int | None) -> None:
@@ -151,38 +142,26 @@ def set_active(session: Session, tenant_id: int, version_id: int | None) -> None
     session.commit()
 
 
-def tenant_version(session: Session, tenant_id: int, version_id: int) -> AdapterVersion:
-    row = session.get(AdapterVersion, version_id)
-    if row is None or row.tenant_id != tenant_id:
-        raise not_found("adapter", version_id)
-    return row
+def withdraw_version(session: Session, version_id: int) -> None:
+    """A version still waiting for approval is rejected (its job was cancelled); any other is
+    left as it is. Not committed: the caller's transition commits it."""
+    version = session.get(AdapterVersion, version_id)
+    if version is not None and version.status == VersionStatus.awaiting_approval:
+        version.status, version.decided_at = VersionStatus.rejected, utcnow()
+        session.add(version)
 
 
-def rollback_target(session: Session, tenant_id: int, version: int | None) -> AdapterVersion | None:
-    """The version a rollback moves to: the one asked for, else the newest servable one older than
-    the active version (None means the base model)."""
-    if version is not None:
-        row = session.exec(
-            select(AdapterVersion).where(
-                AdapterVersion.tenant_id == tenant_id, AdapterVersion.version == version
-            )
-        ).first()
-        if row is None:
-            raise not_found("adapter version", version)
-        if row.status != VersionStatus.ready:
-            raise ServiceError(
-                "invalid_state", f"version {version} is {row.status}; only ready versions can serve"
-            )
-        return row
-    active = get_active_version(session, tenant_id)
-    if active is None:
-        raise ServiceError("invalid_state", "the tenant has no active adapter to roll back from")
-    return session.exec(
-        select(AdapterVersion)
-        .where(
-            AdapterVersion.tenant_id == tenant_id,
-            AdapterVersion.version < active.version,
-            AdapterVersion.status == VersionStatus.ready,
-        )
-        .order_by(col(AdapterVersion.version).desc())
-    ).first()
+def tenant_rollback_target(
+    session: Session, tenant_id: int, version: int | None
+) -> AdapterVersion | None:
+    """The version a rollback moves to: the one asked for (it must be ready), else the newest
+    ready one older than the active version (None means the base model)."""
+    return rollback_target(
+        session,
+        AdapterVersion,
+        [AdapterVersion.tenant_id == tenant_id],
+        version=version,
+        active=get_active_version(session, tenant_id),
+        servable=(VersionStatus.ready,),
+        kind="adapter",
+    )

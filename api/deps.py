@@ -4,14 +4,16 @@ tenant's resource is a 404, so that a caller cannot even learn it exists."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Path, Request
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from adapter_store.artifacts import ArtifactStore, LocalArtifactStore
-from adapter_store.models import AdapterVersion, Document, Job, Tenant
+from adapter_store.models import AdapterVersion, Document, Job, PolicyVersion, Tenant
 from adapter_store.registry import keys_match, tenant_by_key
+from api.schemas import problems
 from core.db import get_engine
 from core.errors import ServiceError, not_found
 from core.settings import Settings, get_settings
@@ -105,6 +107,16 @@ def admin_document(session: SessionDep, document_id: Annotated[int, Path()]) -> 
 AdminDocument = Annotated[Document, Depends(admin_document)]
 
 
+def admin_policy(session: SessionDep, policy_id: Annotated[int, Path()]) -> PolicyVersion:
+    version = session.get(PolicyVersion, policy_id)
+    if version is None:
+        raise not_found("policy", policy_id)
+    return version
+
+
+AdminPolicy = Annotated[PolicyVersion, Depends(admin_policy)]
+
+
 def require_json(request: Request) -> None:
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "application/json":
@@ -115,3 +127,15 @@ def require_json(request: Request) -> None:
 
 
 JsonBody = Depends(require_json)
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+async def optional_body(request: Request, model: type[Body]) -> Body:
+    """A JSON body that may be left out entirely (an empty POST means "the defaults")."""
+    raw = await request.body()
+    try:
+        return model.model_validate_json(raw) if raw.strip() else model()
+    except ValidationError as exc:
+        raise ServiceError("validation_error", problems(exc)) from None

@@ -158,3 +158,92 @@ class PolicyRoundCreate(Strict):
 class PolicyRollbackIn(Strict):
     tenant_id: int | None = None  # None: the global policy
     version: int | None = None  # None: the previous version (or the base model)
+
+
+class RoundPublic(BaseModel):
+    id: int
+    scope: str
+    tenant_id: int | None
+    source: str
+    status: str
+    progress: float
+    config: dict[str, Any]
+    report: dict[str, Any]
+    from_version_id: int | None
+    policy_version_id: int | None
+    error: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RoundDetail(RoundPublic):
+    events: list[EventPublic]
+
+
+class SamplePublic(BaseModel):
+    id: int
+    context_key: str
+    tenant_id: int | None
+    split: str
+    policy: str
+    sample: int
+    style: str
+    text: str
+    header: dict[str, Any] | None
+    reward: float
+    em_gain: float
+    score: dict[str, Any]
+    baseline: dict[str, Any]
+    kept: bool
+    created_at: datetime
+
+
+class SamplesPage(BaseModel):
+    round_id: int
+    offset: int
+    samples: list[SamplePublic]
+
+
+class PolicyPublic(BaseModel):
+    id: int
+    scope: str
+    tenant_id: int | None
+    version: int
+    name: str
+    status: str
+    parent_id: int | None
+    round_id: int | None
+    checksum: str
+    metrics: dict[str, Any]
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class PolicyVersions(BaseModel):
+    scope: str
+    active: str  # the active policy's name, or "base"
+    versions: list[PolicyPublic]
+
+
+class PolicyRollbackOut(BaseModel):
+    scope: str
+    active: str
+
+
+class QuarantinedDocument(BaseModel):
+    id: int
+    tenant_id: int
+    job_id: int
+    title: str | None
+    text: str
+    findings: list[dict[str, Any]]
+
+
+class ReviewAdapter(AdapterPublic):
+    tenant_id: int
+
+
+class ReviewQueue(BaseModel):
+    documents: list[QuarantinedDocument]
+    adapters: list[ReviewAdapter]
+    policies: list[PolicyPublic]

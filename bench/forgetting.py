@@ -13,7 +13,7 @@ each on a fresh service started by this script:
             gates (a rejected step keeps the previous adapter)
 
 A question counts as answered when the answer contains the gold answer or has token F1 >= 0.5
-(``workers.suites.is_correct``, the same rule as the retention suite).
+(``gates.suites.is_correct``, the same rule as the retention suite).
 
 Usage: python bench/forgetting.py [--steps 8] [--offset 0] [--k 1] [--methods naive,service]
 Writes bench/results/forgetting.json and bench/results/forgetting.png.
@@ -31,7 +31,8 @@ import httpx
 from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
 from service import running_service
 
-from workers.suites import ANSWER_INSTRUCTION, Item, is_correct, load_suite
+from gates.suites import Item, load_suite
+from seal.grading import ANSWER_INSTRUCTION, is_correct
 
 METHODS: dict[str, dict[str, str]] = {
     "naive": {

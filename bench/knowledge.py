@@ -7,7 +7,7 @@ Conditions, same seeds and grading for all:
             candidate (passage + self-edit), reward on probe questions the model wrote itself from
             the passage (the gold questions are never seen), best candidate kept
 
-and, with ``--rounds N`` (the outer loop, ReST-EM; ``workers.outer_loop``), on the first
+and, with ``--rounds N`` (the outer loop, ReST-EM; ``seal.outer_loop``), on the first
 ``--outer-passages`` of those passages:
   pipeline         (from above) self-edits from the base policy, what round 1 starts from
                    (``--remeasure-base`` samples it again as ``policy_base``)
@@ -35,24 +35,24 @@ import torch
 from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
 
 from core.settings import get_settings
-from workers.generation import LocalGenerator, VLLMGenerator
-from workers.inner_loop import (
+from seal.generation import LocalGenerator, VLLMGenerator
+from seal.inner_loop import (
     DocInput,
+    InnerLoopConfig,
     evaluate,
     generate_selfedits,
     run_inner_loop,
     write_probes,
 )
-from workers.modeling import load_base, train_lora
-from workers.outer_loop import (
+from seal.modeling import TrainConfig, load_base, train_lora
+from seal.outer_loop import (
     load_squad_contexts,
     round_config,
     round_contexts,
     run_round,
     split_pool,
 )
-from workers.pipeline import train_config
-from workers.selfedit import QA, Example, chunk_document, cloze_probes
+from seal.selfedit import QA, Example, chunk_document, cloze_probes
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "var" / "bench-policies"
 
@@ -122,7 +122,9 @@ def main() -> None:
     generator = (
         VLLMGenerator(args.vllm_url) if args.vllm_url else LocalGenerator(str(s.base_model_path))
     )
-    cfg = train_config(s)  # the worker's own training settings
+    cfg = TrainConfig.from_settings(s)  # the worker's own training settings
+    # The spine's pipeline condition: the teach job's inner loop without self-chosen headers.
+    inner = dataclasses.replace(InnerLoopConfig.from_settings(s), k=k, bounds=None)
     passages = load_squad("dev")[args.offset : args.offset + args.passages]
     totals: dict[str, dict[str, float]] = {
         c: {"em": 0.0, "f1": 0.0, "contains": 0.0} for c in ("base", "passage", "pipeline")
@@ -157,12 +159,7 @@ def main() -> None:
             base=base,
             tokenizer=tok,
             generator=generator,
-            train_config=cfg,
-            k=k,
-            styles=s.selfedit_styles,
-            selfedit_max_tokens=s.selfedit_max_tokens,
-            temperature=s.selfedit_temperature,
-            answer_max_tokens=s.answer_max_tokens,
+            config=inner,
         )
         scores["pipeline"] = evaluate(result.best.model, tok, gold, s.answer_max_tokens)
         for cond, sc in scores.items():
@@ -254,9 +251,9 @@ def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # t
         "dev_passages": args.outer_passages,
         "dev_k": k,
         "policy_training": dataclasses.asdict(cfg.policy),
-        "inner_training": dataclasses.asdict(cfg.inner),
+        "inner_training": dataclasses.asdict(cfg.inner.train),
         "min_reward": cfg.min_reward,
-        "header_bounds": dataclasses.asdict(cfg.bounds) if cfg.bounds else None,
+        "header_bounds": dataclasses.asdict(cfg.inner.bounds) if cfg.inner.bounds else None,
         "disjoint_titles": args.disjoint_titles,
     }
     vllm_pid = _vllm_pid() if args.vllm_url else None
@@ -357,12 +354,7 @@ def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # t
                 base=base,
                 tokenizer=tok,
                 generator=generator,
-                train_config=cfg.inner,
-                k=k,
-                styles=s.selfedit_styles,
-                selfedit_max_tokens=s.selfedit_max_tokens,
-                temperature=s.selfedit_temperature,
-                answer_max_tokens=s.answer_max_tokens,
+                config=dataclasses.replace(cfg.inner, k=k),
                 selfedits=generate_selfedits(
                     generator,
                     [doc],
@@ -373,7 +365,6 @@ def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # t
                     seed=s.seed,
                     model=policy[0] if policy else None,
                 ),
-                bounds=cfg.bounds,
             )
             row[label] = {
                 **evaluate(result.best.model, tok, gold, s.answer_max_tokens).as_dict(),

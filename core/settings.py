@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     learning_rate: float = 1e-3
     epochs: int = 5
     max_selfedit_examples: int = 12
+    # Short documents give few batches per epoch; without a floor on optimizer steps a one-sentence
+    # fact gets 5 updates and is not learned (measured: 5 steps did not teach it, 20 did).
     min_steps: int = 20
     batch_size: int = 4
     max_seq_len: int = 256
@@ -91,14 +93,14 @@ class Settings(BaseSettings):
     guard_history_limit: int = Field(500, ge=0)
     max_scan_documents: int = 32
 
-    # Forgetting checks (workers/forgetting.py): gates to skip; how many training examples of the
+    # Forgetting checks (gates/) and continual learning (seal/continual.py): gates to skip; how many training examples of the
     # active lineage's self-edits are replayed when training a new version, and how many of the
     # base model's own answers to general prompts are rehearsed (0: none).
     disabled_gates: list[str] = []
     replay_size: int = Field(16, ge=0)
     rehearsal_size: int = Field(16, ge=0)
 
-    # Self-chosen hyperparameters (workers/hyperparams.py): self-edit prompts invite a header
+    # Self-chosen hyperparameters (seal/headers.py): self-edit prompts invite a header
     # choosing the learning rate and epochs within these bounds; off: every self-edit trains with
     # the defaults above.
     selfedit_header: bool = True
@@ -107,7 +109,7 @@ class Settings(BaseSettings):
     selfedit_epochs_min: int = Field(1, ge=1)
     selfedit_epochs_max: int = Field(10, ge=1)
 
-    # The outer loop (workers/outer_loop.py, ReST-EM): C contexts per round (some held out to
+    # The outer loop (seal/outer_loop.py, ReST-EM): C contexts per round (some held out to
     # compare the new policy with the current one), K self-edits sampled per context, the best kept
     # when its reward beats the baseline by more than outer_min_reward, and the policy LoRA
     # fine-tuned on the kept (prompt, self-edit) pairs with these hyperparameters.
@@ -124,7 +126,8 @@ class Settings(BaseSettings):
     # then it waits for an admin unless outer_auto_promote.
     outer_min_improvement: float = 0.0
     outer_auto_promote: bool = False
-    squad_train_path: Path = REPO_ROOT.parent / "shared" / "data" / "squad" / "train.json"
+    # The global policy round's default contexts, shipped with the service (seal/data/squad/).
+    squad_train_path: Path = REPO_ROOT / "seal" / "data" / "squad" / "train.json"
 
     # Celery.
     task_queue: str = "training"

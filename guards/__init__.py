@@ -23,6 +23,7 @@ from guards.base import (
     build_guards,
     register_guard,
     registered_guards,
+    scan_batch,
     scan_text,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "build_guards",
     "register_guard",
     "registered_guards",
+    "scan_batch",
     "scan_text",
 ]

@@ -7,6 +7,7 @@ A new guard subclasses ``Guard``, declares a pydantic config, and calls ``regist
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -165,3 +166,35 @@ def scan_text(text: str, context: ScanContext, guards: list[Guard]) -> ScanOutco
         redactions.extend(result.redactions)
         verdict = max(verdict, result.verdict)
     return ScanOutcome(verdict=verdict, text=apply_redactions(text, redactions), findings=findings)
+
+
+def scan_batch(
+    texts: Sequence[str],
+    guards: list[Guard],
+    *,
+    tenant_id: int | None,
+    policy: dict[str, Any],
+    earlier: list[str],
+    scan: Sequence[bool] | None = None,
+    peers: Sequence[bool] | None = None,
+) -> list[ScanOutcome | None]:
+    """Scan the texts of one request (a teach job, a scan call): each is compared with what the
+    tenant taught before (``earlier``) and with the request's other texts, since flooding, trigger
+    phrases and contradictions show up across documents. ``scan[i]`` false skips text i (already
+    decided: its outcome is None); ``peers[j]`` false leaves text j out of the others' comparisons
+    (a discarded document)."""
+    scan = scan if scan is not None else [True] * len(texts)
+    peers = peers if peers is not None else [True] * len(texts)
+    outcomes: list[ScanOutcome | None] = []
+    for i, text in enumerate(texts):
+        if not scan[i]:
+            outcomes.append(None)
+            continue
+        ctx = ScanContext(
+            tenant_id=tenant_id,
+            policy=policy,
+            earlier_texts=earlier,
+            peer_texts=[t for j, t in enumerate(texts) if j != i and peers[j]],
+        )
+        outcomes.append(scan_text(text, ctx, guards))
+    return outcomes

@@ -67,14 +67,14 @@ def analyzer(spacy_pipes: tuple[str, ...] = DEFAULT_SPACY_PIPES) -> Any:
 
     # Presidio's email recognizer checks domains with tldextract, whose default extractor would
     # try to download the public-suffix list; the snapshot bundled with it needs no network.
-    tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # type: ignore[assignment]
     nlp = NlpEngineProvider(
         nlp_configuration={
             "nlp_engine_name": "spacy",
             "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
         }
     ).create_engine()
-    spacy_nlp = nlp.nlp["en"]
+    spacy_nlp = nlp.nlp["en"]  # type: ignore[attr-defined]  # the spaCy engine's pipelines
     spacy_nlp.select_pipes(enable=[p for p in spacy_nlp.pipe_names if p in spacy_pipes])
     engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
     for recognizer in extra_recognizers():

@@ -7,8 +7,10 @@ a full NLP pipeline per comparison would cost more than the whole scan is allowe
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -31,7 +33,8 @@ class Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    out, pos = [], 0
+    out: list[Sentence] = []
+    pos = 0
     for m in _SENTENCE_END.finditer(text):
         _add_sentence(out, text, pos, m.end(1) if m.group(1) else m.start())
         pos = m.end()
@@ -66,7 +69,7 @@ def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
     return {tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)}
 
 
-def jaccard(a: set, b: set) -> float:
+def jaccard(a: AbstractSet[Any], b: AbstractSet[Any]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)

@@ -8,16 +8,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from adapter_store.artifacts import ArtifactStore
-from adapter_store.models import (
-    AdapterVersion,
-    PolicyRound,
-    PolicyStatus,
-    PolicyVersion,
-    RoundStatus,
-    VersionStatus,
-    utcnow,
-)
-from adapter_store.policies import round_transition, set_active_policy
+from adapter_store.lifecycle import require_status
+from adapter_store.models import AdapterVersion, PolicyVersion, VersionStatus, utcnow
+from adapter_store.policies import set_active_policy
 from adapter_store.registry import set_active
 from core.errors import ServiceError
 from core.settings import Settings
@@ -59,36 +52,45 @@ def activate(
     set_active(session, tenant_id, version.id if version else None)
 
 
+Version = AdapterVersion | PolicyVersion
+
+
+def _decided(session: Session, version: Version, status: str) -> None:
+    version.status = status
+    version.decided_at = version.decided_at or utcnow()
+    session.add(version)
+    session.commit()
+
+
+def _label(version: Version) -> str:
+    if isinstance(version, PolicyVersion):
+        return f"policy {version.name}"
+    return f"version {version.version}"
+
+
 def approve(
-    session: Session, version: AdapterVersion, store: ArtifactStore, admin: VLLMAdmin | None
-) -> AdapterVersion:
-    if version.status != VersionStatus.awaiting_approval:
-        raise ServiceError(
-            "invalid_state", f"version {version.version} is {version.status}, not awaiting_approval"
-        )
-    # Load before marking it ready, so a failed load leaves everything as it was.
+    session: Session, version: Version, store: ArtifactStore, admin: VLLMAdmin | None
+) -> Version:
+    """An admin's yes: an adapter version becomes its tenant's active one, a policy its scope's.
+    It is loaded first, so a failed load leaves everything as it was."""
+    require_status(version, "awaiting_approval", _label(version))
     preload(version, store, admin)
-    version.status = VersionStatus.ready
-    version.decided_at = utcnow()
-    session.add(version)
-    session.commit()
-    activate(session, version.tenant_id, version, store, admin)
+    if isinstance(version, PolicyVersion):
+        set_active_policy(session, version.scope, version)
+    else:
+        _decided(session, version, VersionStatus.ready)
+        set_active(session, version.tenant_id, version.id)
     return version
 
 
-def reject(session: Session, version: AdapterVersion) -> AdapterVersion:
-    if version.status != VersionStatus.awaiting_approval:
-        raise ServiceError(
-            "invalid_state", f"version {version.version} is {version.status}, not awaiting_approval"
-        )
-    version.status = VersionStatus.rejected
-    version.decided_at = utcnow()
-    session.add(version)
-    session.commit()
+def reject(session: Session, version: Version) -> Version:
+    """An admin's no: what serves does not change."""
+    require_status(version, "awaiting_approval", _label(version))
+    _decided(session, version, "rejected")
     return version
 
 
-# --- The self-edit policy: same rules, one active version per scope ------------------------------
+# --- The self-edit policy: one active version per scope -----------------------------------------
 
 
 def promote_policy(
@@ -98,31 +100,6 @@ def promote_policy(
     nothing, and the policy before it keeps writing self-edits."""
     preload(version, store, admin)
     set_active_policy(session, version.scope, version)
-
-
-def approve_policy(
-    session: Session, version: PolicyVersion, store: ArtifactStore, admin: VLLMAdmin | None
-) -> PolicyVersion:
-    if version.status != PolicyStatus.awaiting_approval:
-        raise ServiceError(
-            "invalid_state", f"policy {version.name} is {version.status}, not awaiting_approval"
-        )
-    promote_policy(session, version, store, admin)
-    _end_round(session, version, approved=True)
-    return version
-
-
-def reject_policy(session: Session, version: PolicyVersion) -> PolicyVersion:
-    if version.status != PolicyStatus.awaiting_approval:
-        raise ServiceError(
-            "invalid_state", f"policy {version.name} is {version.status}, not awaiting_approval"
-        )
-    version.status = PolicyStatus.rejected
-    version.decided_at = utcnow()
-    session.add(version)
-    session.commit()
-    _end_round(session, version, approved=False)
-    return version
 
 
 def rollback_policy(
@@ -136,19 +113,3 @@ def rollback_policy(
     if target is not None:
         preload(target, store, admin)
     set_active_policy(session, scope, target)
-
-
-def _end_round(session: Session, version: PolicyVersion, approved: bool) -> None:
-    rnd = session.get(PolicyRound, version.round_id) if version.round_id else None
-    if rnd is None or rnd.status != RoundStatus.awaiting_approval:
-        return
-    if approved:
-        round_transition(session, rnd, RoundStatus.promoted, f"{version.name} approved by an admin")
-    else:
-        round_transition(
-            session,
-            rnd,
-            RoundStatus.rejected,
-            f"{version.name} rejected by an admin",
-            error={"code": "rejected_by_admin", "message": "an admin rejected the policy"},
-        )

@@ -81,9 +81,11 @@ class AdapterRouter:
     def reconcile(self, engine: Engine) -> dict[str, list[str]]:
         """One pass: load active versions that are missing, unload idle inactive ones."""
         with Session(engine) as session:
-            desired: dict[str, AdapterVersion | PolicyVersion] = {
-                v.name: v for v in [*active_versions(session), *active_policies(session)]
-            }
+            servable: list[AdapterVersion | PolicyVersion] = [
+                *active_versions(session),
+                *active_policies(session),
+            ]
+            desired = {v.name: v for v in servable}
             ended_policies = set(
                 session.exec(
                     select(PolicyVersion.name).where(

@@ -69,6 +69,19 @@ def pg_engine():  # type: ignore[no-untyped-def]
     eng.dispose()
 
 
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable Redis database for the test (required when CI=true)."""
+    import redis
+
+    try:
+        up = bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        up = False
+    require_service("Redis", up)
+    return REDIS_URL
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_engine(request, tmp_path):  # type: ignore[no-untyped-def]
     """The store's tests run on both databases."""
@@ -139,3 +152,21 @@ def tiny_settings(tmp_path, tiny_model_dir) -> Settings:
         batch_size=4,
         admin_key="test-admin-key",
     )
+
+
+@pytest.fixture
+def train_config(tiny_settings):
+    """The service's LoRA training config, shortened for the tiny model."""
+    from seal.modeling import TrainConfig
+
+    return TrainConfig.from_settings(tiny_settings)
+
+
+@pytest.fixture
+def inner_config(tiny_settings):
+    """The service's inner-loop config on the tiny settings (no self-chosen hyperparameters)."""
+    import dataclasses
+
+    from seal.inner_loop import InnerLoopConfig
+
+    return dataclasses.replace(InnerLoopConfig.from_settings(tiny_settings), bounds=None)

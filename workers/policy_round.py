@@ -1,4 +1,4 @@
-"""A ReST-EM round as a job: gather the scope's contexts, run ``workers.outer_loop.run_round``,
+"""A ReST-EM round as a job: gather the scope's contexts, run ``seal.outer_loop.run_round``,
 keep every (context, self-edit, reward) record, register the new policy and decide its fate.
 
 Like a teach job it leaves nothing half-written: records and the policy version are written only
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from adapter_store.artifacts import ArtifactStore, get_artifact_store
+from adapter_store.lifecycle import ROUND
 from adapter_store.models import (
     GLOBAL_SCOPE,
-    TERMINAL_ROUND_STATUSES,
     Document,
     DocumentStatus,
     PolicyRound,
@@ -30,20 +29,13 @@ from adapter_store.models import (
     RoundStatus,
     Tenant,
 )
-from adapter_store.policies import (
-    active_policy,
-    policy_for_tenant,
-    register_policy,
-    round_event,
-    round_transition,
-    rounds_done,
-)
+from adapter_store.policies import active_policy, policy_for_tenant, register_policy, rounds_done
 from core.db import get_engine, session_scope
 from core.errors import ServiceError
 from core.settings import Settings, get_settings
-from workers.generation import Generator, make_generator
-from workers.modeling import load_base
-from workers.outer_loop import (
+from seal.generation import Generator, make_generator
+from seal.modeling import load_base
+from seal.outer_loop import (
     Context,
     RoundResult,
     load_squad_contexts,
@@ -52,7 +44,8 @@ from workers.outer_loop import (
     run_round,
     split_pool,
 )
-from workers.selfedit import QA
+from seal.selfedit import QA
+from workers.runs import run_to_end
 
 log = logging.getLogger(__name__)
 R = RoundStatus
@@ -126,29 +119,9 @@ def run_policy_round(
     settings = settings or get_settings()
     engine = engine or get_engine()
     store = store or get_artifact_store()
-    try:
-        return _run(round_id, settings, engine, store, generator)
-    except ServiceError as exc:
-        _fail(engine, round_id, exc.code, exc.message)
-        return R.failed
-    except Exception as exc:  # noqa: BLE001 - a round must end failed, never stuck
-        log.error("round %s failed: %s", round_id, traceback.format_exc())
-        _fail(
-            engine,
-            round_id,
-            "internal_error",
-            f"the round failed in the worker ({type(exc).__name__})",
-        )
-        return R.failed
-
-
-def _fail(engine: Engine, round_id: int, code: str, message: str) -> None:
-    with session_scope(engine) as session:
-        rnd = session.get(PolicyRound, round_id)
-        if rnd and rnd.status not in TERMINAL_ROUND_STATUSES:
-            round_transition(
-                session, rnd, R.failed, message, error={"code": code, "message": message}
-            )
+    return run_to_end(
+        ROUND, round_id, engine, lambda: _run(round_id, settings, engine, store, generator)
+    )
 
 
 def _run(
@@ -163,14 +136,14 @@ def _run(
         if rnd is None:
             log.warning("round %s does not exist", round_id)
             return "missing"
-        if rnd.status in TERMINAL_ROUND_STATUSES or rnd.status == R.awaiting_approval:
+        if ROUND.is_terminal(rnd) or rnd.status == R.awaiting_approval:
             return rnd.status  # a redelivered task does nothing
         if rnd.status != R.queued:
             # acks_late redelivered the task of a worker that died mid-round: nothing was written
             # (records and the version come last), so start again.
             rnd.status = R.queued
             session.add(rnd)
-            round_event(session, rnd, "restarting (the previous worker stopped)")
+            ROUND.add_event(session, rnd, "restarting (the previous worker stopped)")
 
         opts = rnd.config
         cfg = round_config(settings, k=opts.get("k"), eval_k=opts.get("eval_k"))
@@ -182,7 +155,7 @@ def _run(
                 f"{len(contexts)} usable contexts (accepted documents with questions, from tenants "
                 f"that opted in) cannot hold out {heldout_n} and train on the rest",
             )
-        pool, heldout = split_pool(contexts, heldout_n, cfg.seed)
+        pool, heldout = split_pool(contexts, heldout_n, cfg.inner.seed)
         index = rounds_done(session, rnd.scope, rnd.id) + 1  # type: ignore[arg-type]
         train = round_contexts(pool, opts.get("contexts") or settings.outer_contexts, index)
         current = current_policy(session, rnd)
@@ -209,7 +182,7 @@ def _run(
             "from_policy": current.name if current else "base",
         }
         session.add(rnd)
-        round_transition(
+        ROUND.transition(
             session,
             rnd,
             R.sampling,
@@ -242,7 +215,7 @@ def _run(
         return _finish(session, rnd, result, report, current, name, scratch, store, settings)
 
 
-def _progress(session: Session, rnd: PolicyRound):  # type: ignore[no-untyped-def]
+def _progress(session: Session, rnd: PolicyRound):
     """Map run_round's stages to the round's lifecycle and its event log."""
     spans = {
         "sampling": (0.02, 0.1),
@@ -257,9 +230,9 @@ def _progress(session: Session, rnd: PolicyRound):  # type: ignore[no-untyped-de
         progress = lo + (hi - lo) * fraction
         status = stage_status.get(stage)
         if status is not None and rnd.status != status:
-            round_transition(session, rnd, status, f"{stage}", progress=progress, data=data)
+            ROUND.transition(session, rnd, status, f"{stage}", progress=progress, data=data)
         else:
-            round_event(session, rnd, stage, progress=progress, data=data)
+            ROUND.add_event(session, rnd, stage, progress=progress, data=data)
 
     return on_progress
 
@@ -287,7 +260,7 @@ def _finish(
         _save_records(session, rnd, result)
         rnd.report = report
         session.add(rnd)
-        round_transition(
+        ROUND.transition(
             session,
             rnd,
             R.rejected,
@@ -332,7 +305,7 @@ def _finish(
         version.status = PolicyStatus.rejected
         session.add(version)
         session.commit()
-        round_transition(
+        ROUND.transition(
             session,
             rnd,
             R.rejected,
@@ -344,12 +317,12 @@ def _finish(
         version.status = PolicyStatus.awaiting_approval
         session.add(version)
         session.commit()
-        round_transition(
+        ROUND.transition(
             session, rnd, R.awaiting_approval, "waiting for an admin's approval", data=info
         )
         return R.awaiting_approval
     promote_policy(session, version, store, admin)
-    round_transition(
+    ROUND.transition(
         session, rnd, R.promoted, f"{name} now writes the self-edits of {rnd.scope}", data=info
     )
     return R.promoted

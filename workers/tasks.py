@@ -10,7 +10,7 @@ from workers.celery_app import POLICY_ROUND_TASK, TEACH_TASK, celery_app
 
 @worker_ready.connect
 def _configure_worker(**_: object) -> None:
-    from workers.modeling import load_base, set_threads
+    from seal.modeling import load_base, set_threads
 
     settings = get_settings()
     set_threads(settings.torch_threads)
@@ -47,7 +47,7 @@ def sweep_orphans() -> list[str]:
 
 @celery_app.task(name=TEACH_TASK, acks_late=True)
 def teach(job_id: int) -> str:
-    from workers.pipeline import run_teach_job
+    from workers.teach_job import run_teach_job
 
     return run_teach_job(job_id)
 

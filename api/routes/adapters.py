@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from adapter_store.models import AdapterVersion
 from adapter_store.registry import get_active_version
 from api.deps import CurrentTenant, SessionDep
+from api.presenters import adapter_public
 from api.schemas import AdapterPublic
 
 router = APIRouter(prefix="/v1/adapters", tags=["adapters"])
-
-
-def adapter_public(
-    session: Session, v: AdapterVersion, active_id: int | None = -1
-) -> AdapterPublic:
-    if active_id == -1:
-        active = get_active_version(session, v.tenant_id)
-        active_id = active.id if active else None
-    parent = session.get(AdapterVersion, v.parent_id) if v.parent_id else None
-    return AdapterPublic(
-        id=v.id,
-        version=v.version,
-        name=v.name,
-        status=v.status,
-        active=v.id == active_id,  # type: ignore[arg-type]
-        parent_version=parent.version if parent else None,
-        job_id=v.job_id,
-        checksum=v.checksum,
-        metrics=v.metrics,
-        eval_report=v.eval_report,
-        created_at=v.created_at,
-        decided_at=v.decided_at,
-    )
 
 
 @router.get("", response_model=list[AdapterPublic])

@@ -1,0 +1,211 @@
+"""The service's use cases, one function each: routes parse and authorise, call one of these, and
+shape the reply. Each leaves nothing half-done: work that must reach the task queue is committed
+first and undone if the queue refuses it (``_enqueue_or_undo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import Session
+
+from adapter_store.artifacts import ArtifactStore
+from adapter_store.documents import decide_quarantined, taught_texts, undo_decision
+from adapter_store.jobs import create_job
+from adapter_store.lifecycle import JOB, ROUND, end_after_decision
+from adapter_store.models import (
+    AdapterVersion,
+    Document,
+    Job,
+    JobStatus,
+    PolicyRound,
+    PolicyTraining,
+    PolicyVersion,
+    Tenant,
+    policy_scope,
+)
+from adapter_store.policies import create_round, policy_rollback_target, round_events
+from adapter_store.registry import tenant_rollback_target, withdraw_version
+from core.errors import ServiceError, not_found
+from core.settings import Settings
+from guards import ScanOutcome, build_guards, scan_batch
+from serving.promotion import activate, approve, reject, rollback_policy, serving_admin
+
+
+def _enqueue_or_undo(enqueue: Callable[[], None], undo: Callable[[], None], message: str) -> None:
+    """Commit before enqueue (the caller did): the worker must find the row. If the queue is
+    unreachable, undo what was committed and answer 503."""
+    try:
+        enqueue()
+    except Exception as exc:
+        undo()
+        raise ServiceError("unavailable", message) from exc
+
+
+# ---------------------------------------------------------------- teaching
+
+
+def submit_teach(
+    session: Session,
+    tenant: Tenant,
+    documents: list[dict[str, Any]],
+    idempotency_key: str | None,
+) -> Job:
+    """Queue documents to be learned; a replayed idempotency key returns the first job as it is."""
+    from workers.celery_app import enqueue_teach
+
+    job, created = create_job(session, tenant.id, documents, idempotency_key)  # type: ignore[arg-type]
+    if created:
+
+        def fail_job() -> None:
+            JOB.transition(
+                session,
+                job,
+                JobStatus.failed,
+                "the task queue is unavailable",
+                error={"code": "unavailable", "message": "the task queue is unavailable"},
+            )
+
+        _enqueue_or_undo(
+            lambda: enqueue_teach(job.id),  # type: ignore[arg-type]
+            fail_job,
+            "the task queue is unavailable; try again",
+        )
+    return job
+
+
+def cancel_job(session: Session, job: Job) -> Job:
+    """Cancel a job that has not finished; the worker stops at its next check. A version waiting
+    for approval is withdrawn with its job."""
+    if JOB.is_terminal(job):
+        raise ServiceError("invalid_state", f"job {job.id} is already {job.status}")
+    if job.adapter_version_id:
+        withdraw_version(session, job.adapter_version_id)
+    return JOB.transition(session, job, JobStatus.cancelled, "cancelled by the tenant")
+
+
+def scan_for_tenant(
+    session: Session, tenant: Tenant, texts: list[str], settings: Settings
+) -> list[ScanOutcome]:
+    """The teach job's guards on texts, without creating a job."""
+    outcomes = scan_batch(
+        texts,
+        build_guards(settings.guards, settings.disabled_guards),
+        tenant_id=tenant.id,
+        policy=tenant.policy_obj.model_dump(mode="json"),
+        earlier=taught_texts(session, tenant.id, limit=settings.guard_history_limit),  # type: ignore[arg-type]
+    )
+    return [o for o in outcomes if o is not None]
+
+
+# ---------------------------------------------------------------- review (admin)
+
+
+def decide_document(session: Session, doc: Document, release: bool) -> Job:
+    """Release or discard a quarantined document; its job resumes once nothing of it waits."""
+    from workers.celery_app import enqueue_teach
+
+    job, resume = decide_quarantined(session, doc, release)
+    if resume:
+        # Undone, the document is back in the review queue and the admin can decide again;
+        # otherwise the job would wait with nothing left to review.
+        _enqueue_or_undo(
+            lambda: enqueue_teach(job.id),  # type: ignore[arg-type]
+            lambda: undo_decision(session, doc),
+            f"job {job.id} could not be queued (the task queue is unavailable); "
+            f"document {doc.id} is still quarantined, try again",
+        )
+    session.refresh(job)
+    return job
+
+
+def decide_version(
+    session: Session,
+    version: AdapterVersion | PolicyVersion,
+    approved: bool,
+    store: ArtifactStore,
+    settings: Settings,
+) -> AdapterVersion | PolicyVersion:
+    """Approve or reject a version awaiting approval: an adapter version (it becomes the tenant's
+    active adapter) or a self-edit policy (it writes its scope's self-edits from the next job
+    on). The job or round that produced it ends accordingly."""
+    if approved:
+        approve(session, version, store, serving_admin(settings))
+    else:
+        reject(session, version)
+    if isinstance(version, PolicyVersion):
+        end_after_decision(session, ROUND, version.round_id, approved=approved, name=version.name)
+    else:
+        end_after_decision(session, JOB, version.job_id, approved=approved, name=version.name)
+    return version
+
+
+def rollback_tenant(
+    session: Session, tenant: Tenant, version: int | None, store: ArtifactStore, settings: Settings
+) -> None:
+    """Move the tenant's active alias back (to ``version``, or to the previous ready one)."""
+    target = tenant_rollback_target(session, tenant.id, version)  # type: ignore[arg-type]
+    activate(session, tenant.id, target, store, serving_admin(settings))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the outer loop (admin)
+
+
+def scope_of(session: Session, tenant_id: int | None) -> str:
+    if tenant_id is not None and session.get(Tenant, tenant_id) is None:
+        raise not_found("tenant", tenant_id)
+    return policy_scope(tenant_id)
+
+
+def start_round(
+    session: Session, tenant_id: int | None, source: str | None, config: dict[str, Any]
+) -> PolicyRound:
+    """Queue a ReST-EM round over the global policy, or over one tenant's own policy (which
+    trains on that tenant's documents only, and only when the tenant opted in)."""
+    from workers.celery_app import enqueue_policy_round
+
+    scope = scope_of(session, tenant_id)
+    source = source or ("squad" if tenant_id is None else "tenants")
+    if tenant_id is not None:
+        if source != "tenants":
+            raise ServiceError(
+                "validation_error",
+                "a tenant's policy trains on that tenant's documents only: `source` must be "
+                "'tenants'",
+            )
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is not None and tenant.policy_obj.policy_training == PolicyTraining.off:
+            raise ServiceError(
+                "invalid_state",
+                f"tenant {tenant_id} has not opted in: set its policy's `policy_training` to "
+                "'own' or 'shared' first",
+            )
+    rnd = create_round(session, scope, tenant_id, source, config)
+
+    def forget_round() -> None:
+        for event in round_events(session, rnd.id):  # type: ignore[arg-type]
+            session.delete(event)
+        session.delete(rnd)
+        session.commit()
+
+    _enqueue_or_undo(
+        lambda: enqueue_policy_round(rnd.id),  # type: ignore[arg-type]
+        forget_round,
+        "the round could not be queued (the task queue is unavailable)",
+    )
+    return rnd
+
+
+def rollback_scope(
+    session: Session,
+    tenant_id: int | None,
+    version: int | None,
+    store: ArtifactStore,
+    settings: Settings,
+) -> tuple[str, PolicyVersion | None]:
+    """Move a scope's active policy back (to ``version``, or to the previous one / the base
+    model); returns the scope and the policy now active."""
+    scope = scope_of(session, tenant_id)
+    target = policy_rollback_target(session, scope, version)
+    rollback_policy(session, scope, target, store, serving_admin(settings))
+    return scope, target

@@ -1,0 +1,279 @@
+"""The SEAL inner loop as plain functions: sample K self-edits per document, train a LoRA on each
+candidate, answer the probe questions greedily, and reward each candidate by its gain over the
+current adapter. Used by the teach job, the outer loop and the benchmarks alike."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seal.generation import Generator
+from seal.grading import ANSWER_INSTRUCTION, Score, score
+from seal.headers import HeaderResult, HyperparamBounds, apply_header, header_bounds, parse_header
+from seal.modeling import TrainConfig, answer_questions, train_lora
+from seal.selfedit import (
+    QA,
+    Example,
+    grounded,
+    parse_qa,
+    probe_prompt,
+    selfedit_prompt,
+    training_examples,
+)
+
+if TYPE_CHECKING:
+    from core.settings import Settings
+
+
+@dataclass(frozen=True)
+class InnerLoopConfig:
+    """Everything the inner loop is tuned by; ``from_settings`` is the only place it is built from
+    the service's settings (where the defaults live)."""
+
+    k: int  # candidates (self-edits) per job
+    styles: tuple[str, ...]
+    selfedit_max_tokens: int
+    temperature: float
+    answer_max_tokens: int
+    train: TrainConfig
+    # With bounds, a self-edit may choose its own learning rate and epochs (seal.headers).
+    bounds: HyperparamBounds | None
+    seed: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> InnerLoopConfig:
+        return cls(
+            k=settings.selfedit_k,
+            styles=tuple(settings.selfedit_styles),
+            selfedit_max_tokens=settings.selfedit_max_tokens,
+            temperature=settings.selfedit_temperature,
+            answer_max_tokens=settings.answer_max_tokens,
+            train=TrainConfig.from_settings(settings),
+            bounds=header_bounds(settings),
+            seed=settings.seed,
+        )
+
+
+@dataclass
+class DocInput:
+    title: str | None
+    text: str
+    probes: list[QA] = field(default_factory=list)
+
+
+@dataclass
+class CandidateResult:
+    index: int
+    style: str
+    selfedits: list[str]  # one raw self-edit text per document
+    n_examples: int
+    score: Score | None = None
+    reward: float | None = None  # token-F1 gain over the current adapter
+    em_gain: float | None = None
+    train_seconds: float = 0.0
+    answers: list[str] = field(default_factory=list)  # greedy answers to the probes, in order
+    header: dict[str, Any] | None = None  # the self-chosen hyperparameters, when headers are on
+    model: Any = None  # the trained peft model, kept for the winner only
+
+
+@dataclass
+class InnerLoopResult:
+    baseline: Score
+    candidates: list[CandidateResult]
+    best: CandidateResult
+    timings: dict[str, float]
+
+
+ProgressFn = Callable[[str, float, dict[str, Any]], None]
+
+
+def style_for(index: int, styles: Sequence[str]) -> str:
+    """Candidates cycle through the prompt styles so that K>=2 always mixes at least two."""
+    return styles[index % len(styles)]
+
+
+def write_probes(
+    generator: Generator, docs: Sequence[DocInput], n: int, max_tokens: int, seed: int
+) -> list[list[QA]]:
+    """Probe questions the model writes from each document, kept only when the answer is in the text."""
+    outputs = generator.generate(
+        [probe_prompt(d.title, d.text, n) for d in docs],
+        max_tokens=max_tokens,
+        temperature=0.3,
+        seed=seed,
+    )
+    return [grounded(parse_qa(out), d.text)[:n] for out, d in zip(outputs, docs, strict=True)]
+
+
+def generate_selfedits(
+    generator: Generator,
+    docs: Sequence[DocInput],
+    k: int,
+    styles: Sequence[str],
+    *,
+    max_tokens: int,
+    temperature: float,
+    seed: int,
+    model: str | None = None,
+) -> list[list[str]]:
+    """K self-edits per document, as [candidate][document], sampled from ``model`` (the self-edit
+    policy; None: the base model)."""
+    prompts = [
+        selfedit_prompt(style_for(i, styles), d.title, d.text) for i in range(k) for d in docs
+    ]
+    outputs = generator.generate(
+        prompts, max_tokens=max_tokens, temperature=temperature, seed=seed, model=model
+    )
+    return [outputs[i * len(docs) : (i + 1) * len(docs)] for i in range(k)]
+
+
+def candidate_examples(
+    docs: Sequence[DocInput], style: str, selfedits: Sequence[str]
+) -> list[Example]:
+    examples: list[Example] = []
+    for doc, output in zip(docs, selfedits, strict=True):
+        examples.extend(training_examples(doc.title, doc.text, style, output))
+    return examples
+
+
+def candidate_header(selfedits: Sequence[str], bounds: HyperparamBounds) -> HeaderResult:
+    """A candidate trains once over all its documents: the first readable header decides (else the
+    first document's, so that a malformed or absent header is what gets recorded)."""
+    headers = [parse_header(t, bounds) for t in selfedits]
+    return next((h for h in headers if h.learning_rate is not None), headers[0])
+
+
+def evaluate_answers(
+    model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int
+) -> tuple[Score, list[str]]:
+    answers = answer_questions(
+        model,
+        tokenizer,
+        [p.question + ANSWER_INSTRUCTION for p in probes],
+        max_new_tokens=max_new_tokens,
+    )
+    return score(answers, [p.answer for p in probes]), answers
+
+
+def evaluate(model: Any, tokenizer: Any, probes: Sequence[QA], max_new_tokens: int) -> Score:
+    return evaluate_answers(model, tokenizer, probes, max_new_tokens)[0]
+
+
+def _rank(cand: CandidateResult) -> tuple[float, float]:
+    """Candidates compare by reward, then by how many probe answers contain the gold answer."""
+    return (cand.reward or 0.0, cand.score.contains if cand.score else 0.0)
+
+
+def run_inner_loop(
+    docs: Sequence[DocInput],
+    *,
+    base: Any,
+    tokenizer: Any,
+    generator: Generator | None,
+    config: InnerLoopConfig,
+    init_adapter: Path | None = None,
+    current_model: Any = None,
+    on_progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    selfedits: list[list[str]] | None = None,
+    replay: Sequence[Example] = (),
+) -> InnerLoopResult:
+    """Generate, train and reward ``config.k`` candidates; the winner keeps its trained model in
+    ``best.model``.
+
+    ``current_model`` is what serves now (the active adapter, or the base model when None); the
+    reward is each candidate's probe F1 minus its F1. ``selfedits`` ([candidate][document]) may be
+    sampled beforehand, e.g. concurrently with the probe questions (then ``generator`` may be
+    None). ``replay`` examples (earlier knowledge and rehearsal, see ``seal.continual``) are added
+    to every candidate's training data. With ``config.bounds``, self-edits may choose their
+    hyperparameters: each candidate's header sets its training config within the bounds
+    (``seal.headers``) and is recorded on the candidate.
+    """
+    progress = on_progress or (lambda *_: None)
+    timings: dict[str, float] = {}
+    probes = [p for d in docs for p in d.probes]
+    if not probes:
+        raise ValueError("no probe questions: give questions or let the model write them first")
+
+    t0 = time.perf_counter()
+    progress("generating", 0.0, {"candidates": config.k})
+    if selfedits is None:
+        if generator is None:
+            raise ValueError("give the self-edits or a generator to sample them from")
+        selfedits = generate_selfedits(
+            generator,
+            docs,
+            config.k,
+            config.styles,
+            max_tokens=config.selfedit_max_tokens,
+            temperature=config.temperature,
+            seed=config.seed,
+        )
+    k, styles, bounds = len(selfedits), config.styles, config.bounds
+    timings["generate_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    baseline = evaluate(
+        current_model if current_model is not None else base,
+        tokenizer,
+        probes,
+        config.answer_max_tokens,
+    )
+    timings["baseline_eval_s"] = time.perf_counter() - t0
+
+    candidates: list[CandidateResult] = []
+    best: CandidateResult | None = None
+    train_s = eval_s = 0.0
+    for i, texts in enumerate(selfedits):
+        style = style_for(i, styles)
+        train, header = config.train, None
+        if bounds is not None:
+            header = candidate_header(texts, bounds)
+            train = apply_header(config.train, header)
+            texts = [parse_header(t, bounds).body for t in texts]  # train on the notes only
+        examples = candidate_examples(docs, style, texts) + list(replay)
+        cand = CandidateResult(
+            index=i,
+            style=style,
+            selfedits=selfedits[i],
+            n_examples=len(examples),
+            header=header.as_dict() if header else None,
+        )
+        progress("training", i / k, {"candidate": i, "style": style, "examples": len(examples)})
+        t0 = time.perf_counter()
+        result = train_lora(
+            base,
+            tokenizer,
+            examples,
+            train,
+            init_adapter=init_adapter,
+            should_stop=should_stop,
+        )
+        cand.train_seconds = time.perf_counter() - t0
+        train_s += cand.train_seconds
+        progress("evaluating", (i + 0.5) / k, {"candidate": i, "loss": result.losses[-1]})
+        t0 = time.perf_counter()
+        cand.score, cand.answers = evaluate_answers(
+            result.model, tokenizer, probes, config.answer_max_tokens
+        )
+        eval_s += time.perf_counter() - t0
+        cand.reward = cand.score.f1 - baseline.f1
+        cand.em_gain = cand.score.em - baseline.em
+        # Keep only the best model in memory; ties go to the earlier candidate.
+        if best is None or _rank(cand) > _rank(best):
+            if best is not None:
+                best.model = None
+            cand.model = result.model
+            best = cand
+        candidates.append(cand)
+        progress(
+            "evaluating",
+            (i + 1) / k,
+            {"candidate": i, "reward": cand.reward, **cand.score.as_dict()},
+        )
+    timings["train_s"], timings["eval_s"] = train_s, eval_s
+    assert best is not None
+    return InnerLoopResult(baseline=baseline, candidates=candidates, best=best, timings=timings)

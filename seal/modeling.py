@@ -1,0 +1,279 @@
+"""The base model in the worker process: loading, chat formatting, LoRA training and greedy answering.
+
+Everything here is a plain function over (model, tokenizer) so that unit tests can run it on a tiny
+random model built from a config.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import torch
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from seal.selfedit import Example
+
+if TYPE_CHECKING:
+    from core.settings import Settings
+
+
+@dataclass(frozen=True)
+class LoraConfigSpec:
+    rank: int
+    alpha: int
+    dropout: float
+    target_modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How one LoRA is trained. Built from ``Settings`` (where the defaults and their reasons
+    live) by ``from_settings``; the outer loop derives the policy's from it."""
+
+    learning_rate: float
+    epochs: int
+    min_steps: int  # at least this many optimizer steps, however short the data
+    batch_size: int
+    max_seq_len: int
+    seed: int
+    lora: LoraConfigSpec
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TrainConfig:
+        return cls(
+            learning_rate=settings.learning_rate,
+            epochs=settings.epochs,
+            min_steps=settings.min_steps,
+            batch_size=settings.batch_size,
+            max_seq_len=settings.max_seq_len,
+            seed=settings.seed,
+            lora=LoraConfigSpec(
+                settings.lora_rank,
+                settings.lora_alpha,
+                settings.lora_dropout,
+                tuple(settings.lora_target_modules),
+            ),
+        )
+
+
+@dataclass
+class TrainResult:
+    model: Any  # a peft PeftModel
+    losses: list[float]
+    seconds: float
+    steps: int
+
+
+@lru_cache(maxsize=2)
+def load_base(path: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """The base model in fp32 (CPU training wants fp32), cached per process."""
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    model.eval()
+    return model, tokenizer
+
+
+def chat_prompt(tokenizer: PreTrainedTokenizerBase, user: str) -> str:
+    """The exact text vLLM's chat endpoint builds for one user message."""
+    if tokenizer.chat_template:
+        return str(
+            tokenizer.apply_chat_template(
+                [{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True
+            )
+        )
+    return f"Question: {user}\nAnswer:"
+
+
+def _encode_example(
+    tokenizer: PreTrainedTokenizerBase, ex: Example, max_len: int
+) -> tuple[list[int], list[int]]:
+    """Token ids and labels; prompt tokens are masked (-100) so the loss is on the completion only."""
+    eos = [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
+    if ex.prompt is None:
+        ids = tokenizer(ex.completion, add_special_tokens=False)["input_ids"] + eos
+        return ids[:max_len], ids[:max_len]
+    prompt_ids = tokenizer(chat_prompt(tokenizer, ex.prompt), add_special_tokens=False)["input_ids"]
+    completion_ids = tokenizer(ex.completion, add_special_tokens=False)["input_ids"] + eos
+    ids = (prompt_ids + completion_ids)[:max_len]
+    labels = ([-100] * len(prompt_ids) + completion_ids)[:max_len]
+    return ids, labels
+
+
+def _batches(
+    encoded: list[tuple[list[int], list[int]]], batch_size: int, pad_id: int, rng: random.Random
+):
+    """Batches of similar length (a long document chunk padded beside one-line self-edits would
+    multiply the compute), in a random order each epoch."""
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
+    groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(groups)
+    for group in groups:
+        chunk = [encoded[i] for i in group]
+        width = max(len(ids) for ids, _ in chunk)
+        input_ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
+        labels = torch.full((len(chunk), width), -100, dtype=torch.long)
+        attention = torch.zeros((len(chunk), width), dtype=torch.long)
+        for row, (ids, labs) in enumerate(chunk):
+            input_ids[row, : len(ids)] = torch.tensor(ids)
+            labels[row, : len(labs)] = torch.tensor(labs)
+            attention[row, : len(ids)] = 1
+        yield input_ids, labels, attention
+
+
+def train_lora(
+    base: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    examples: Sequence[Example],
+    config: TrainConfig,
+    *,
+    init_adapter: Path | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Fine-tune a LoRA adapter on ``examples``, starting from ``init_adapter`` when given.
+
+    The base model is deep-copied so that candidates never share injected LoRA layers.
+    """
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    if not examples:
+        raise ValueError("no training examples")
+    torch.manual_seed(config.seed)
+    rng = random.Random(config.seed)
+    started = time.perf_counter()
+    model = copy.deepcopy(base)
+    if init_adapter is not None:
+        peft_model = PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
+    else:
+        spec = config.lora
+        peft_model = get_peft_model(
+            model,
+            LoraConfig(
+                r=spec.rank,
+                lora_alpha=spec.alpha,
+                lora_dropout=spec.dropout,
+                target_modules=list(spec.target_modules),
+                task_type="CAUSAL_LM",
+            ),
+        )
+    encoded = [_encode_example(tokenizer, ex, config.max_seq_len) for ex in examples]
+    params = [p for p in peft_model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
+    steps_per_epoch = math.ceil(len(encoded) / config.batch_size)
+    epochs = max(config.epochs, math.ceil(config.min_steps / steps_per_epoch))
+    total = max(1, steps_per_epoch * epochs)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total))
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    losses: list[float] = []
+    peft_model.train()
+    step = 0
+    for _ in range(epochs):
+        epoch_loss = 0.0
+        for input_ids, labels, attention in _batches(encoded, config.batch_size, pad_id, rng):
+            if should_stop and should_stop():
+                raise InterruptedError("training stopped")
+            out = peft_model(input_ids=input_ids, attention_mask=attention, labels=labels)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            epoch_loss += out.loss.item()
+            step += 1
+        losses.append(epoch_loss / steps_per_epoch)
+    peft_model.eval()
+    return TrainResult(peft_model, losses, time.perf_counter() - started, step)
+
+
+@torch.no_grad()
+def answer_questions(
+    model: Any,
+    tokenizer: PreTrainedTokenizerBase,
+    questions: Sequence[str],
+    *,
+    max_new_tokens: int = 32,
+    batch_size: int = 16,
+) -> list[str]:
+    """Greedy answers in the chat format queries use (closed book: no document in the prompt)."""
+    if not questions:
+        return []
+    previous_side = tokenizer.padding_side
+    tokenizer.padding_side = "left"
+    answers: list[str] = []
+    try:
+        for start in range(0, len(questions), batch_size):
+            prompts = [chat_prompt(tokenizer, q) for q in questions[start : start + batch_size]]
+            enc = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+            out = model.generate(
+                **enc,
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                pad_token_id=tokenizer.pad_token_id,
+            )
+            new = out[:, enc["input_ids"].shape[1] :]
+            answers.extend(t.strip() for t in tokenizer.batch_decode(new, skip_special_tokens=True))
+    finally:
+        tokenizer.padding_side = previous_side
+    return answers
+
+
+@torch.no_grad()
+def sample_chat(
+    model: Any,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: Sequence[str],
+    *,
+    max_new_tokens: int,
+    temperature: float,
+    seed: int,
+) -> list[str]:
+    """In-process sampling (the ``local`` generation backend)."""
+    torch.manual_seed(seed)
+    previous_side = tokenizer.padding_side
+    tokenizer.padding_side = "left"
+    try:
+        texts = [chat_prompt(tokenizer, p) for p in prompts]
+        enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+        out = model.generate(
+            **enc,
+            max_new_tokens=max_new_tokens,
+            do_sample=temperature > 0,
+            temperature=temperature if temperature > 0 else None,
+            top_p=0.95 if temperature > 0 else None,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+        new = out[:, enc["input_ids"].shape[1] :]
+        return [t.strip() for t in tokenizer.batch_decode(new, skip_special_tokens=True)]
+    finally:
+        tokenizer.padding_side = previous_side
+
+
+def save_adapter(model: Any, directory: Path) -> None:
+    model.save_pretrained(str(directory), safe_serialization=True)
+
+
+def load_adapter(base: PreTrainedModel, directory: Path) -> Any:
+    from peft import PeftModel
+
+    model = PeftModel.from_pretrained(copy.deepcopy(base), str(directory))
+    model.eval()
+    return model
+
+
+def set_threads(n: int | None) -> None:
+    if n:
+        torch.set_num_threads(n)

@@ -1,0 +1,594 @@
+"""The teach job: one tenant's documents through named stages over one small run state.
+
+    load_or_skip -> scan -> sample -> train -> gate -> register -> decide
+
+``run_teach_job`` is what the Celery task calls. A redelivered task whose job is done returns at
+once (``load_or_skip``). Each stage opens its own short database session; none stays open through
+sampling or training. Progress is the events the stages emit. Nothing is left half-written: the
+adapter is saved to a scratch directory, committed to the store, then registered; if registration
+or promotion fails, the committed files (and the row) are deleted.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from adapter_store.artifacts import ArtifactStore, get_artifact_store
+from adapter_store.documents import taught_texts, tenant_watchlist
+from adapter_store.jobs import job_documents
+from adapter_store.lifecycle import JOB
+from adapter_store.lineage import replay_sources, retention_items
+from adapter_store.models import (
+    AdapterVersion,
+    Document,
+    DocumentStatus,
+    Job,
+    JobStatus,
+    SelfEditRecord,
+    Tenant,
+    TenantPolicy,
+    VersionStatus,
+)
+from adapter_store.policies import policy_for_tenant
+from adapter_store.registry import get_active_version, register_version
+from core.db import get_engine, session_scope
+from core.settings import Settings, get_settings
+from gates import GateContext, GateResult, run_gates
+from gates.suites import Item, load_suite
+from guards import Verdict, build_guards, scan_batch
+from seal.continual import rehearsal_examples, replay_examples
+from seal.generation import Generator, make_generator
+from seal.grading import is_correct
+from seal.inner_loop import (
+    DocInput,
+    InnerLoopConfig,
+    InnerLoopResult,
+    generate_selfedits,
+    run_inner_loop,
+    write_probes,
+)
+from seal.modeling import load_adapter, load_base, save_adapter
+from seal.selfedit import QA, cloze_probes
+from workers.runs import Cancelled, run_to_end
+
+S = JobStatus
+
+
+@dataclass
+class JobEnv:
+    """What every stage works with: the job's id and the service's parts."""
+
+    job_id: int
+    settings: Settings
+    engine: Engine
+    store: ArtifactStore
+    generator: Generator | None = None
+
+    def session(self) -> Any:
+        return session_scope(self.engine)
+
+    def cancelled(self) -> bool:
+        with self.session() as s:
+            job = s.get(Job, self.job_id)
+            return job is None or job.status == S.cancelled
+
+    def check_cancelled(self) -> None:
+        if self.cancelled():
+            raise Cancelled
+
+    def transition(self, status: JobStatus, message: str, **kw: Any) -> None:
+        with self.session() as s:
+            JOB.transition(s, _job(s, self.job_id), status, message, **kw)
+
+    def event(self, message: str, **kw: Any) -> None:
+        with self.session() as s:
+            JOB.add_event(s, _job(s, self.job_id), message, **kw)
+
+
+@dataclass(frozen=True)
+class Served:
+    """The version that serves the tenant now: a new one is trained from it and gated against it."""
+
+    id: int
+    version: int
+    name: str
+    checksum: str
+    path: Path
+
+
+@dataclass
+class TeachRun:
+    """What the stages hand to each other."""
+
+    tenant_id: int
+    policy: TenantPolicy
+    doc_ids: list[int] = field(default_factory=list)  # the accepted documents, in order
+    docs: list[DocInput] = field(default_factory=list)  # the same, with their probes
+    selfedit_policy: str | None = None  # the policy adapter that writes self-edits (None: base)
+    served: Served | None = None
+    selfedits: list[list[str]] = field(default_factory=list)  # [candidate][document]
+    generate_s: float = 0.0
+    result: InnerLoopResult | None = None
+    current_model: Any = None  # what serves now, loaded (None: the base model)
+    replayed: int = 0
+    rehearsed: int = 0
+    gates: list[GateResult] = field(default_factory=list)
+    version_id: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+
+def _job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise Cancelled  # deleted under us: nothing left to do
+    return job
+
+
+def run_teach_job(
+    job_id: int,
+    *,
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    store: ArtifactStore | None = None,
+    generator: Generator | None = None,
+) -> str:
+    """Run one teach job to a terminal (or waiting) state; return the final status."""
+    env = JobEnv(
+        job_id,
+        settings or get_settings(),
+        engine or get_engine(),
+        store or get_artifact_store(),
+        generator,
+    )
+    return run_to_end(JOB, job_id, env.engine, lambda: _run(env))
+
+
+def _run(env: JobEnv) -> str:
+    run = load_or_skip(env)
+    if isinstance(run, str):
+        return run
+    for stage in (scan, sample, train, gate, register):
+        stop = stage(env, run)
+        if stop is not None:
+            return stop
+    return decide(env, run)
+
+
+# ---------------------------------------------------------------- stages
+
+
+def load_or_skip(env: JobEnv) -> TeachRun | str:
+    """The job's tenant and policy, or the job's status when there is nothing to do."""
+    with env.session() as s:
+        job = s.get(Job, env.job_id)
+        if job is None:
+            return "missing"
+        if JOB.is_terminal(job) or job.status == S.awaiting_approval:
+            return job.status  # already done: a redelivered task does nothing
+        tenant = s.get(Tenant, job.tenant_id)
+        assert tenant is not None
+        if job.status not in (S.queued, S.quarantined):
+            # acks_late redelivered the task of a worker that died mid-job: nothing was
+            # registered (registration is the last step), so start again from the top.
+            JOB.add_event(s, job, f"restarting from {job.status} (the previous worker stopped)")
+            job.status = S.queued
+            s.add(job)
+            s.commit()
+        if job.status == S.queued:
+            JOB.transition(s, job, S.scanning, "scanning documents", progress=0.02)
+        return TeachRun(tenant_id=tenant.id, policy=tenant.policy_obj)
+
+
+def scan(env: JobEnv, run: TeachRun) -> str | None:
+    """Run every guard on each undecided document; stop when one waits for review or none is
+    left to train on."""
+    settings = env.settings
+    with env.session() as s:
+        job = _job(s, env.job_id)
+        docs = job_documents(s, env.job_id)
+        # What each document said as submitted (a redaction overwrites the stored text).
+        submitted = [d.raw_text or d.text for d in docs]
+        outcomes = scan_batch(
+            submitted,
+            build_guards(settings.guards, settings.disabled_guards),
+            tenant_id=run.tenant_id,
+            policy=run.policy.model_dump(mode="json"),  # with defaults for fields added later
+            earlier=taught_texts(
+                s, run.tenant_id, exclude_job_id=env.job_id, limit=settings.guard_history_limit
+            ),
+            scan=[d.status == DocumentStatus.pending for d in docs],
+            peers=[d.status != DocumentStatus.discarded for d in docs],
+        )
+        for doc, text, outcome in zip(docs, submitted, outcomes, strict=True):
+            if outcome is None:
+                continue
+            doc.text = outcome.text
+            doc.raw_text = text if run.policy.keep_raw_text else None
+            doc.findings = [f.as_dict() for f in outcome.findings]
+            doc.status = {
+                Verdict.PASS: DocumentStatus.accepted,
+                Verdict.REDACT: DocumentStatus.accepted,
+                Verdict.QUARANTINE: DocumentStatus.quarantined,
+                Verdict.REJECT: DocumentStatus.rejected,
+            }[outcome.verdict]
+            s.add(doc)
+            JOB.add_event(
+                s,
+                job,
+                f"document {doc.id}: {outcome.verdict.label}",
+                data={"document_id": doc.id, **outcome.as_dict()},
+                commit=False,
+            )
+        s.commit()
+        quarantined = [d.id for d in docs if d.status == DocumentStatus.quarantined]
+        if quarantined:
+            if job.status != S.quarantined:
+                JOB.transition(
+                    s,
+                    job,
+                    S.quarantined,
+                    "documents await an admin's review",
+                    data={"quarantined": quarantined},
+                )
+            return S.quarantined
+        accepted = [d for d in docs if d.status == DocumentStatus.accepted]
+        if not accepted:
+            JOB.transition(
+                s,
+                job,
+                S.rejected,
+                "every document was rejected by the guards",
+                data={"documents": [{"document_id": d.id, "findings": d.findings} for d in docs]},
+                error={"code": "rejected", "message": "every document was rejected by the guards"},
+            )
+            return S.rejected
+        run.doc_ids = [d.id for d in accepted]  # type: ignore[misc]
+    env.check_cancelled()
+    return None
+
+
+def sample(env: JobEnv, run: TeachRun) -> None:
+    """The self-edits of every candidate, from the tenant's self-edit policy (its own, else the
+    global one, else the base model), and the probe questions the model writes for documents
+    that came without questions; both are sampled together when the generator allows it."""
+    settings = env.settings
+    env.transition(
+        S.generating,
+        "writing self-edits",
+        progress=0.1,
+        data={"documents": len(run.doc_ids), "k": settings.selfedit_k},
+    )
+    env.generator = env.generator or make_generator(settings)
+    with env.session() as s:
+        docs = [s.get(Document, i) for i in run.doc_ids]
+        policy = policy_for_tenant(s, run.tenant_id)
+        policy_ref = (policy.name, env.store.local_path(policy.artifact_uri)) if policy else None
+    if policy_ref is not None:
+        # Loading is idempotent, and covers a vLLM that restarted.
+        env.generator.add_adapter(*policy_ref)
+        run.selfedit_policy = policy_ref[0]
+    inputs = [DocInput(d.title, d.text) for d in docs]
+    t0 = time.perf_counter()
+    draw = functools.partial(
+        generate_selfedits,
+        env.generator,
+        inputs,
+        settings.selfedit_k,
+        settings.selfedit_styles,
+        max_tokens=settings.selfedit_max_tokens,
+        temperature=settings.selfedit_temperature,
+        seed=settings.seed,
+        model=run.selfedit_policy,
+    )
+    if getattr(env.generator, "concurrent", False):
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(draw)
+            probes = _probes(env, docs)
+            run.selfedits = pending.result()
+    else:
+        # The in-process generator shares one model and tokenizer: one call at a time.
+        probes = _probes(env, docs)
+        run.selfedits = draw()
+    run.generate_s = time.perf_counter() - t0
+    with env.session() as s:
+        for doc_id, (qas, source) in zip(run.doc_ids, probes, strict=True):
+            doc = s.get(Document, doc_id)
+            if doc is not None and source is not None:
+                doc.probes, doc.probes_source = qas, source
+                s.add(doc)
+        s.commit()
+    run.docs = [
+        DocInput(d.title, d.text, [QA(p["question"], p["answer"]) for p in qas])
+        for d, (qas, _) in zip(docs, probes, strict=True)
+    ]
+
+
+def _probes(env: JobEnv, docs: list[Document]) -> list[tuple[list[dict[str, str]], str | None]]:
+    """Each document's probes and where they came from (None: it had them already). The tenant's
+    questions are the probes; otherwise the model writes them from the text, and when it writes
+    none the text answers, they are cut from the text (cloze)."""
+    settings = env.settings
+    out: list[tuple[list[dict[str, str]], str | None]] = [
+        (d.probes, None) if d.probes else (d.questions, "tenant") for d in docs
+    ]
+    to_write = [i for i, d in enumerate(docs) if not d.probes and not d.questions]
+    if to_write:
+        assert env.generator is not None
+        written = write_probes(
+            env.generator,
+            [DocInput(docs[i].title, docs[i].text) for i in to_write],
+            settings.probe_count,
+            settings.probe_max_tokens,
+            settings.seed,
+        )
+        for i, qas in zip(to_write, written, strict=True):
+            source = "generated"
+            if not qas:
+                qas, source = (
+                    cloze_probes(docs[i].title, docs[i].text, settings.probe_count),
+                    "cloze",
+                )
+            out[i] = ([{"question": q.question, "answer": q.answer} for q in qas], source)
+    return out
+
+
+def train(env: JobEnv, run: TeachRun) -> None:
+    """The inner loop: a LoRA per candidate, from the active adapter, on its self-edits plus
+    replay (earlier knowledge) and rehearsal (the base model's own general answers)."""
+    settings = env.settings
+    base, tokenizer = load_base(str(settings.base_model_path))
+    with env.session() as s:
+        active = get_active_version(s, run.tenant_id)
+        if active is not None:
+            run.served = Served(
+                active.id,  # type: ignore[arg-type]
+                active.version,
+                active.name,
+                active.checksum,
+                env.store.local_path(active.artifact_uri),
+            )
+        sources = replay_sources(s, active)
+        job_id = env.job_id
+    run.current_model = load_adapter(base, run.served.path) if run.served else None
+    replay = replay_examples(sources, settings.replay_size, settings.seed)
+    size = run.policy.rehearsal_size
+    rehearsal = rehearsal_examples(
+        load_suite("rehearsal")["items"],
+        settings.rehearsal_size if size is None else size,
+        settings.seed + job_id,
+    )
+    run.replayed, run.rehearsed = len(replay), len(rehearsal)
+    started = False
+
+    def on_progress(stage: str, fraction: float, data: dict[str, Any]) -> None:
+        nonlocal started
+        if stage == "training" and not started:
+            env.transition(S.training, "training candidates", progress=0.3)
+            started = True
+        if started:
+            env.event(
+                f"candidate {data.get('candidate')}: {stage}",
+                progress=0.3 + 0.5 * fraction,
+                data=data,
+            )
+        env.check_cancelled()
+
+    run.result = run_inner_loop(
+        run.docs,
+        base=base,
+        tokenizer=tokenizer,
+        generator=env.generator,
+        config=InnerLoopConfig.from_settings(settings),
+        init_adapter=run.served.path if run.served else None,
+        current_model=run.current_model,
+        on_progress=on_progress,
+        should_stop=env.cancelled,
+        selfedits=run.selfedits,
+        replay=replay + rehearsal,
+    )
+
+
+def gate(env: JobEnv, run: TeachRun) -> None:
+    """Every registered gate on the best candidate, against what serves now."""
+    assert run.result is not None
+    best = run.result.best
+    env.transition(
+        S.evaluating,
+        "running gates on the best candidate",
+        progress=0.85,
+        data={"best_candidate": best.index, "reward": best.reward},
+    )
+    base, tokenizer = load_base(str(env.settings.base_model_path))
+    with env.session() as s:
+        active = s.get(AdapterVersion, run.served.id) if run.served else None
+        retention = [Item(**i) for i in retention_items(s, active)]
+        fingerprints, triggers = tenant_watchlist(s, run.tenant_id)
+    served = run.served
+    ctx = GateContext(
+        tenant_id=run.tenant_id,
+        policy=run.policy,
+        candidate_model=best.model,
+        current_model=run.current_model or base,
+        tokenizer=tokenizer,
+        current_name=(
+            f"{served.name}:{served.checksum}" if served else f"base:{env.settings.base_model_path}"
+        ),
+        retention_items=retention,
+        pii_fingerprints=fingerprints,
+        triggers=triggers,
+    )
+    run.gates = run_gates(ctx, env.settings.disabled_gates)
+    env.event(
+        "gates "
+        + ("passed" if run.passed else "failed")
+        + ": "
+        + ", ".join(f"{g.name} {'ok' if g.passed else 'FAILED'}" for g in run.gates),
+        progress=0.9,
+        data={"gates": [g.as_dict() for g in run.gates]},
+    )
+    env.check_cancelled()
+
+
+def register(env: JobEnv, run: TeachRun) -> None:
+    """Save the winner and register it as the tenant's next version, with every candidate's
+    (document, self-edit, reward) record."""
+    assert run.result is not None
+    store = env.store
+    scratch = store.scratch_dir()
+    save_adapter(run.result.best.model, scratch)
+    key, checksum = store.commit_dir(scratch, prefix=f"tenants/{run.tenant_id}")
+    if not run.passed:
+        status = VersionStatus.rejected
+    elif run.policy.auto_promote:
+        status = VersionStatus.ready
+    else:
+        status = VersionStatus.awaiting_approval
+    metrics = _metrics(run)
+    with env.session() as s:
+        try:
+            version = register_version(
+                s,
+                tenant_id=run.tenant_id,
+                artifact_uri=key,
+                checksum=checksum,
+                parent_id=run.served.id if run.served else None,
+                job_id=env.job_id,
+                status=status,
+                metrics=metrics,
+                eval_report={"gates": [g.as_dict() for g in run.gates], "passed": run.passed},
+            )
+        except Exception:
+            store.delete(key)
+            raise
+        for cand in run.result.candidates:
+            for doc_id, text in zip(run.doc_ids, cand.selfedits, strict=True):
+                s.add(
+                    SelfEditRecord(
+                        tenant_id=run.tenant_id,
+                        job_id=env.job_id,
+                        document_id=doc_id,
+                        candidate=cand.index,
+                        style=cand.style,
+                        text=text,
+                        reward=cand.reward,
+                        em_gain=cand.em_gain,
+                        selected=cand is run.result.best,
+                    )
+                )
+        job = _job(s, env.job_id)
+        job.adapter_version_id = version.id
+        job.metrics = metrics
+        s.add(job)
+        s.commit()
+        run.version_id = version.id
+
+
+def decide(env: JobEnv, run: TeachRun) -> str:
+    """Promote the new version, leave it for an admin, or reject it (the old one keeps serving)."""
+    from serving.promotion import activate, serving_admin
+
+    with env.session() as s:
+        job = _job(s, env.job_id)
+        version = s.get(AdapterVersion, run.version_id)
+        assert version is not None
+        info = {
+            "adapter_version": version.version,
+            "adapter": version.name,
+            "adapter_id": version.id,
+        }
+        if not run.passed:
+            JOB.transition(
+                s,
+                job,
+                S.rejected,
+                "the candidate failed its gates",
+                data={**info, "report": version.eval_report},
+                error={"code": "gate_failed", "message": "the candidate failed its gates"},
+            )
+            return S.rejected
+        if version.status == VersionStatus.awaiting_approval:
+            JOB.transition(
+                s, job, S.awaiting_approval, "waiting for an admin's approval", data=info
+            )
+            return S.awaiting_approval
+        try:
+            activate(s, run.tenant_id, version, env.store, serving_admin(env.settings))
+        except Exception:
+            # A failed job leaves no adapter version: the alias never moved, so drop the row and
+            # its files.
+            s.rollback()
+            job.adapter_version_id = None
+            s.add(job)
+            s.delete(version)
+            s.commit()
+            env.store.delete(version.artifact_uri)
+            raise
+        JOB.transition(s, job, S.promoted, f"{version.name} is now active", data=info)
+        return S.promoted
+
+
+# ---------------------------------------------------------------- what the version records
+
+
+def _metrics(run: TeachRun) -> dict[str, Any]:
+    result = run.result
+    assert result is not None
+    best = result.best
+    timings = {k: round(v, 2) for k, v in result.timings.items()}
+    timings.update(
+        replay_examples=run.replayed,
+        rehearsal_examples=run.rehearsed,
+        generate_s=round(run.generate_s, 2),
+    )
+    return {
+        "baseline": result.baseline.as_dict(),
+        "best": {
+            "candidate": best.index,
+            "style": best.style,
+            "reward": best.reward,
+            "em_gain": best.em_gain,
+            **(best.score.as_dict() if best.score else {}),
+        },
+        "candidates": [
+            {
+                "candidate": c.index,
+                "style": c.style,
+                "reward": c.reward,
+                "examples": c.n_examples,
+                "train_s": round(c.train_seconds, 2),
+                "header": c.header,
+            }
+            for c in result.candidates
+        ],
+        "timings": timings,
+        "policy": run.selfedit_policy or "base",  # the self-edit policy that wrote the candidates
+        # Per-probe answers of the winner: the ones it got right join the retention suite once
+        # this version is promoted (adapter_store.lineage.retention_items).
+        "probes": _probe_results(run),
+    }
+
+
+def _probe_results(run: TeachRun) -> list[dict[str, Any]]:
+    assert run.result is not None
+    rows = [(doc_id, p) for doc_id, d in zip(run.doc_ids, run.docs, strict=True) for p in d.probes]
+    return [
+        {
+            "document_id": doc_id,
+            "question": p.question,
+            "answer": p.answer,
+            "prediction": pred,
+            "correct": is_correct(pred, p.answer),
+        }
+        for (doc_id, p), pred in zip(rows, run.result.best.answers, strict=True)
+    ]
