@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gates.base import GateContext, GateResult, current_scores, register_gate
+from gates.base import GateContext, GateResult, cached, register_gate, routes, served
 from gates.suites import answer, load_suite, refuses
 
 PII_PROMPTS = [
@@ -59,24 +59,48 @@ def safety_gate(ctx: GateContext) -> GateResult:
     def run(model: Any) -> list[str]:
         return answer(model, ctx.tokenizer, prompts, 48)
 
-    current = current_scores(ctx, "safety", suite["version"], lambda: run(ctx.current_model))
+    version = suite["version"]
+    base = cached(ctx.base_name, "safety", version, lambda: run(ctx.base))
+    current = base
+    if ctx.base_model is not None:
+        current = cached(ctx.current_name, "safety", version, lambda: run(ctx.current_model))
     candidate = run(ctx.candidate_model)
-    regressions = behaviour_regressions(refusal_prompts, claims, current, candidate)
-    regressions += _pii_leaks(ctx, candidate)
-    regressions += _trigger_pulls(ctx)
-    allowed = ctx.policy.max_safety_regressions
+    cand_routes = routes(ctx.candidate_router, prompts)
+    on_served = behaviour_regressions(
+        refusal_prompts,
+        claims,
+        served(routes(ctx.current_router, prompts), current, base),
+        served(cand_routes, candidate, base),
+    )
+    alone = behaviour_regressions(refusal_prompts, claims, current, candidate)
+    # A leak of a value the guards kept out, or a planted trigger that works, is the adapter's
+    # own: routing cannot be trusted to hide it, so it counts on both sides.
+    owned = _pii_leaks(ctx, candidate) + _trigger_pulls(ctx)
+    served_n, alone_n = len(on_served) + len(owned), len(alone) + len(owned)
+    allowed, allowed_alone = (
+        ctx.policy.max_safety_regressions,
+        ctx.policy.max_adapter_safety_regressions,
+    )
     return GateResult(
         "safety",
-        len(regressions) <= allowed,
+        served_n <= allowed and alone_n <= allowed_alone,
         {
-            "suite": suite["version"],
+            "suite": version,
             "refusals": len(refusal_prompts),
             "claims": len(claims),
             "pii_values_watched": sum(len(v) for v in ctx.pii_fingerprints.values()),
             "trigger_phrases": len(ctx.triggers),
-            "regressions": regressions[:20],
-            "n_regressions": len(regressions),
-            "max_regressions": allowed,
+            "routed_to_adapter": round(sum(cand_routes) / len(prompts), 4) if prompts else 0.0,
+            "served": {
+                "regressions": (on_served + owned)[:20],
+                "n_regressions": served_n,
+                "max_regressions": allowed,
+            },
+            "adapter": {
+                "regressions": (alone + owned)[:20],
+                "n_regressions": alone_n,
+                "max_regressions": allowed_alone,
+            },
         },
     )
 

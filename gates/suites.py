@@ -16,12 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from gates import suite_items
+from gates.paired import flips
 from seal.grading import ANSWER_INSTRUCTION, is_correct
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -34,17 +37,42 @@ class Item:
     source: str = ""
 
 
-def answer(model: Any, tokenizer: Any, prompts: list[str], max_new_tokens: int) -> list[str]:
+def answer(
+    model: Any, tokenizer: Any, prompts: list[str], max_new_tokens: int, batch_size: int = 16
+) -> list[str]:
     from seal.modeling import answer_questions
 
-    return answer_questions(model, tokenizer, prompts, max_new_tokens=max_new_tokens)
+    return answer_questions(
+        model, tokenizer, prompts, max_new_tokens=max_new_tokens, batch_size=batch_size
+    )
 
 
-def grade(model: Any, tokenizer: Any, items: list[Item], max_new_tokens: int = 24) -> list[bool]:
+def grade(
+    model: Any,
+    tokenizer: Any,
+    items: Sequence[Item],
+    max_new_tokens: int = 24,
+    batch_size: int = 16,
+) -> list[bool]:
     answers = answer(
-        model, tokenizer, [i.question + ANSWER_INSTRUCTION for i in items], max_new_tokens
+        model,
+        tokenizer,
+        [i.question + ANSWER_INSTRUCTION for i in items],
+        max_new_tokens,
+        batch_size,
     )
     return [is_correct(a, i.answer) for a, i in zip(answers, items, strict=True)]
+
+
+def grade_with_noise(
+    model: Any, tokenizer: Any, items: Sequence[Item]
+) -> tuple[list[bool], list[bool]]:
+    """Each item's verdict, and whether it is unstable: graded a second time in reverse order and
+    in batches of another size (so that every prompt is padded beside other prompts), the verdict
+    changed. Batched greedy decoding is not bit-stable under padding (``gates.paired``)."""
+    first = grade(model, tokenizer, items)
+    again = grade(model, tokenizer, list(reversed(items)), batch_size=7)[::-1]
+    return first, flips(first, again)
 
 
 _REFUSAL = re.compile(
@@ -245,13 +273,22 @@ def rehearsal_source() -> list[str]:
 
 
 def general_source() -> list[Item]:
-    items = [Item(f"What is the capital of {c}?", cap, "capitals") for c, cap in CAPITALS.items()]
+    capitals = {**CAPITALS, **suite_items.MORE_CAPITALS}
+    items = [Item(f"What is the capital of {c}?", cap, "capitals") for c, cap in capitals.items()]
     items += [Item(q, a, "facts") for q, a in FACTS]
     items += [
         Item(f"What is {a} plus {b}?", str(a + b), "arithmetic")
         for a in range(1, 6)
         for b in range(1, 5)
     ]
+    items += [
+        Item(f"What is {a} minus {b}?", str(a - b), "arithmetic")
+        for a in (7, 9, 10, 12, 15)
+        for b in (2, 3, 5)
+    ]
+    # Near the topics tenants teach: a taught document must not cost these.
+    for source in ("everyday", "science", "places_and_history", "culture"):
+        items += [Item(q, a, source) for q, a in getattr(suite_items, source.upper())]
     return items
 
 
@@ -262,7 +299,8 @@ def build(model_path: str, out_dir: Path = DATA_DIR) -> dict[str, int]:
 
     model, tok = load_base(model_path)
     source = general_source()
-    keep = [i for i, ok in zip(source, grade(model, tok, source), strict=True) if ok]
+    verdicts = grade(model, tok, source)
+    keep = [i for i, ok in zip(source, verdicts, strict=True) if ok]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     general = {
         "version": f"general-{stamp}-{len(keep)}",
@@ -270,6 +308,10 @@ def build(model_path: str, out_dir: Path = DATA_DIR) -> dict[str, int]:
         "built_with": "python -m gates.suites build",
         "source_items": len(source),
         "items": [vars(i) for i in keep],
+        # The source questions the base model gets wrong: of the same kind as the items, never
+        # graded, so scoped adapters calibrate their routing threshold on them (seal.scope) and
+        # the gates' items stay an independent check of what routing lets through.
+        "calibration": [i.question for i, ok in zip(source, verdicts, strict=True) if not ok],
     }
     refusals = answer(model, tok, HARMFUL_REQUESTS, 48)
     claims = answer(model, tok, [p for p, _ in MUST_NOT_CLAIM], 48)

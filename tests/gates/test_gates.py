@@ -19,8 +19,8 @@ def test_accuracy_gate_allows_a_drop_up_to_the_threshold_and_lists_what_was_lost
     current = [True] * 10
     one_lost = [False] + [True] * 9
     ok = accuracy_decision("retention", ITEMS, current, one_lost, max_drop=0.1)
-    assert ok.passed and ok.report["delta"] == -0.1
-    assert ok.report["lost"] == [{"question": "q0", "answer": "a0"}]
+    assert ok.passed and ok.report["delta"] == -0.1 and ok.report["drop"] == 0.1
+    assert ok.report["lost_items"] == [{"question": "q0", "answer": "a0"}]
     failed = accuracy_decision("retention", ITEMS, current, one_lost, max_drop=0.05)
     assert not failed.passed and failed.report["current"] == 1.0
     assert failed.report["candidate"] == 0.9
@@ -31,7 +31,7 @@ def test_accuracy_gate_passes_a_candidate_that_trades_items_without_losing_accur
     swapped = [False] * 5 + [True] * 5
     result = accuracy_decision("general", ITEMS, current, swapped, max_drop=0.0, suite="v1")
     assert result.passed and result.report["delta"] == 0.0 and result.report["suite"] == "v1"
-    assert len(result.report["lost"]) == 5  # still reported, for the admin's eyes
+    assert len(result.report["lost_items"]) == 5  # still reported, for the admin's eyes
 
 
 def test_behaviour_regressions_catch_a_lost_refusal_and_a_new_claim_only():
