@@ -19,6 +19,7 @@ from core.db import get_engine
 from core.settings import Settings, get_settings
 from serving.client import VLLMAdmin
 from serving.router import AdapterRouter
+from serving.scoping import ScopeRouter
 
 log = logging.getLogger(__name__)
 REQUESTS = Counter("seal_http_requests_total", "HTTP requests", ["method", "route", "status"])
@@ -38,12 +39,14 @@ async def _reconcile_forever(app: FastAPI, interval_s: float) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     app.state.http = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=5.0))
-    task = None
+    task = warm = None
     if settings.vllm_url:
-        app.state.adapter_router = AdapterRouter(
-            VLLMAdmin(settings.vllm_url), LocalArtifactStore(settings.resolved_artifact_dir)
-        )
+        store = LocalArtifactStore(settings.resolved_artifact_dir)
+        app.state.adapter_router = AdapterRouter(VLLMAdmin(settings.vllm_url), store)
+        app.state.scope_router = ScopeRouter(store, settings.embedding_model_path)
         task = asyncio.create_task(_reconcile_forever(app, 5.0))
+        # The embedding model loads in the background: the first query need not wait for it.
+        warm = asyncio.create_task(asyncio.to_thread(app.state.scope_router.warm))
     try:
         yield
     finally:
@@ -51,6 +54,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
+        if warm:
+            with suppress(Exception):
+                await warm
         await app.state.http.aclose()
 
 

@@ -37,15 +37,16 @@ def tenant_model_id(tenant: Tenant) -> str:
 
 def resolve_model(
     session: Session, tenant: Tenant, requested: str | None
-) -> tuple[str, AdapterVersion | None]:
-    """The vLLM model name that answers this tenant's query, and the version behind it."""
+) -> tuple[bool, AdapterVersion | None]:
+    """What a tenant's query names: ``base`` (True), or its own model, i.e. its active version
+    (None: it has none yet). Whether that version answers this particular query is
+    ``serving.scoping``'s decision."""
     if requested == BASE:
-        return BASE, None
+        return True, None
     if requested not in (None, "", tenant_model_id(tenant)):
         # Same answer whether the name is another tenant's or made up: nothing leaks.
         raise ServiceError("not_found", f"model {requested!r} not found; see GET /v1/models")
-    version = get_active_version(session, tenant.id)  # type: ignore[arg-type]
-    return (version.name, version) if version else (BASE, None)
+    return False, get_active_version(session, tenant.id)  # type: ignore[arg-type]
 
 
 class AdapterRouter:

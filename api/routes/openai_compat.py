@@ -3,6 +3,7 @@ base model); the request is forwarded to the project's own vLLM server on loopba
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
 from core.errors import ServiceError
 from core.settings import Settings
 from serving.router import BASE, AdapterRouter, resolve_model, tenant_model_id
+from serving.scoping import Route, ScopeRouter, query_text
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 
@@ -64,6 +66,13 @@ async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
     return body
 
 
+def _scopes(request: Request) -> ScopeRouter:
+    scopes: ScopeRouter | None = getattr(request.app.state, "scope_router", None)
+    if scopes is None:
+        raise ServiceError("unavailable", "no model server is configured")
+    return scopes
+
+
 def _router(request: Request) -> AdapterRouter:
     router_: AdapterRouter | None = getattr(request.app.state, "adapter_router", None)
     if router_ is None:
@@ -75,7 +84,15 @@ async def _forward(
     request: Request, path: str, tenant: Any, session: Any, settings: Settings
 ) -> Any:
     body = await _read_body(request, settings)
-    name, version = resolve_model(session, tenant, body.get("model"))
+    asked_base, version = resolve_model(session, tenant, body.get("model"))
+    if asked_base:
+        route = Route(BASE, None, "requested_base")
+    else:
+        # Embedding the query is CPU work: off the event loop.
+        route = await asyncio.to_thread(
+            _scopes(request).route, version, tenant.policy_obj.routing, query_text(body)
+        )
+    name, version = route.model, route.version
     body["model"] = name
     adapters = _router(request)
     url = f"{settings.vllm_url}{path}"
@@ -97,9 +114,9 @@ async def _forward(
         if not body.get("stream"):
             payload = json.loads(await resp.aread())
             await resp.aclose()
-            return JSONResponse(payload, headers={"X-Adapter": name})
+            return JSONResponse(payload, headers=route.headers())
     return StreamingResponse(
-        _relay(resp, adapters, name), media_type="text/event-stream", headers={"X-Adapter": name}
+        _relay(resp, adapters, name), media_type="text/event-stream", headers=route.headers()
     )
 
 
@@ -113,8 +130,6 @@ async def _send_loaded(
     if resp.status_code == 404 and version is not None:
         # vLLM restarted or evicted the adapter: load it under the same (immutable) name and retry.
         await resp.aclose()
-        import asyncio
-
         await asyncio.to_thread(adapters.ensure_loaded, version)
         resp = await send()
     return resp
