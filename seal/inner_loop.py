@@ -14,9 +14,18 @@ from seal.generation import Generator
 from seal.grading import ANSWER_INSTRUCTION, Score, score
 from seal.headers import HeaderResult, HyperparamBounds, apply_header, header_bounds, parse_header
 from seal.modeling import TrainConfig, answer_questions, train_lora
+from seal.objectives import (
+    OBJECTIVES,
+    OnPolicy,
+    build_anchor,
+    distill_examples,
+    on_policy_data,
+    training_questions,
+)
 from seal.selfedit import (
     QA,
     Example,
+    cloze_probes,
     grounded,
     parse_qa,
     probe_prompt,
@@ -42,6 +51,8 @@ class InnerLoopConfig:
     # With bounds, a self-edit may choose its own learning rate and epochs (seal.headers).
     bounds: HyperparamBounds | None
     seed: int
+    objective: str  # seal.objectives.OBJECTIVES
+    distill_questions: int  # questions per document for the distillation objectives
 
     @classmethod
     def from_settings(cls, settings: Settings) -> InnerLoopConfig:
@@ -54,6 +65,8 @@ class InnerLoopConfig:
             train=TrainConfig.from_settings(settings),
             bounds=header_bounds(settings),
             seed=settings.seed,
+            objective=settings.objective,
+            distill_questions=settings.distill_questions,
         )
 
 
@@ -167,6 +180,42 @@ def _rank(cand: CandidateResult) -> tuple[float, float]:
     return (cand.reward or 0.0, cand.score.contains if cand.score else 0.0)
 
 
+def objective_data(
+    docs: Sequence[DocInput],
+    style: str,
+    selfedits: Sequence[str],
+    *,
+    objective: str,
+    base: Any,
+    tokenizer: Any,
+    config: InnerLoopConfig,
+) -> tuple[list[Example], OnPolicy | None]:
+    """A candidate's training data under the configured objective (``seal.objectives``):
+    examples for the cross-entropy objectives, or on-policy data for ``sdft``. The distillation
+    objectives train on questions from the candidate's question-answer self-edit and on
+    fill-in-the-end questions cut from the document, never on the probes."""
+    if objective == "sft":
+        return candidate_examples(docs, style, selfedits), None
+    if objective not in OBJECTIVES:
+        raise ValueError(f"`objective` must be one of {', '.join(OBJECTIVES)}; got {objective!r}")
+    per_doc = []
+    for doc, text in zip(docs, selfedits, strict=True):
+        own = parse_qa(text) if style == "qa" else []
+        cloze = cloze_probes(doc.title, doc.text, config.distill_questions)
+        per_doc.append(training_questions(own, cloze, doc.probes, config.distill_questions))
+    if objective == "context_distillation":
+        examples: list[Example] = []
+        for doc, questions in zip(docs, per_doc, strict=True):
+            examples += distill_examples(
+                base, tokenizer, doc.title, doc.text, questions, config.answer_max_tokens
+            )
+        return examples, None
+    data = [on_policy_data(d.title, d.text, qs) for d, qs in zip(docs, per_doc, strict=True)]
+    return [], OnPolicy(
+        [q for d in data for q in d.questions], [t for d in data for t in d.teacher_prompts]
+    )
+
+
 def run_inner_loop(
     docs: Sequence[DocInput],
     *,
@@ -180,17 +229,23 @@ def run_inner_loop(
     should_stop: Callable[[], bool] | None = None,
     selfedits: list[list[str]] | None = None,
     replay: Sequence[Example] = (),
+    anchor_examples: Sequence[Example] = (),
+    keep_above: float | None = None,
 ) -> InnerLoopResult:
-    """Generate, train and reward ``config.k`` candidates; the winner keeps its trained model in
-    ``best.model``.
+    """Generate, train and reward ``config.k`` candidates.
 
     ``current_model`` is what serves now (the active adapter, or the base model when None); the
     reward is each candidate's probe F1 minus its F1. ``selfedits`` ([candidate][document]) may be
     sampled beforehand, e.g. concurrently with the probe questions (then ``generator`` may be
-    None). ``replay`` examples (earlier knowledge and rehearsal, see ``seal.continual``) are added
-    to every candidate's training data. With ``config.bounds``, self-edits may choose their
-    hyperparameters: each candidate's header sets its training config within the bounds
-    (``seal.headers``) and is recorded on the candidate.
+    None). ``replay`` examples (earlier knowledge, see ``seal.continual``) are added to every
+    candidate's training data (not to on-policy training, which learns from its own samples);
+    ``anchor_examples`` (rehearsal prompts) hold every candidate to ``current_model`` through the
+    KL anchor when ``config.train.anchor_weight`` is positive. With ``config.bounds``, self-edits
+    may choose their hyperparameters: each candidate's header sets its training config within the
+    bounds (``seal.headers``) and is recorded on the candidate.
+
+    The best candidate keeps its trained model in ``best.model``; with ``keep_above`` every
+    candidate whose reward exceeds it keeps it too (a later stage may gate several).
     """
     progress = on_progress or (lambda *_: None)
     timings: dict[str, float] = {}
@@ -216,13 +271,14 @@ def run_inner_loop(
     timings["generate_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    baseline = evaluate(
-        current_model if current_model is not None else base,
-        tokenizer,
-        probes,
-        config.answer_max_tokens,
-    )
+    reference = current_model if current_model is not None else base
+    baseline = evaluate(reference, tokenizer, probes, config.answer_max_tokens)
     timings["baseline_eval_s"] = time.perf_counter() - t0
+    anchor = None
+    if anchor_examples and config.train.anchor_weight > 0:
+        t0 = time.perf_counter()
+        anchor = build_anchor(reference, tokenizer, anchor_examples, config.train.max_seq_len)
+        timings["anchor_s"] = time.perf_counter() - t0
 
     candidates: list[CandidateResult] = []
     best: CandidateResult | None = None
@@ -234,15 +290,25 @@ def run_inner_loop(
             header = candidate_header(texts, bounds)
             train = apply_header(config.train, header)
             texts = [parse_header(t, bounds).body for t in texts]  # train on the notes only
-        examples = candidate_examples(docs, style, texts) + list(replay)
+        examples, on_policy = objective_data(
+            docs,
+            style,
+            texts,
+            objective=config.objective,
+            base=base,
+            tokenizer=tokenizer,
+            config=config,
+        )
+        if on_policy is None:
+            examples += list(replay)
         cand = CandidateResult(
             index=i,
             style=style,
             selfedits=selfedits[i],
-            n_examples=len(examples),
+            n_examples=len(on_policy.questions) if on_policy else len(examples),
             header=header.as_dict() if header else None,
         )
-        progress("training", i / k, {"candidate": i, "style": style, "examples": len(examples)})
+        progress("training", i / k, {"candidate": i, "style": style, "examples": cand.n_examples})
         t0 = time.perf_counter()
         result = train_lora(
             base,
@@ -251,6 +317,8 @@ def run_inner_loop(
             train,
             init_adapter=init_adapter,
             should_stop=should_stop,
+            anchor=anchor,
+            on_policy=on_policy,
         )
         cand.train_seconds = time.perf_counter() - t0
         train_s += cand.train_seconds
@@ -262,12 +330,18 @@ def run_inner_loop(
         eval_s += time.perf_counter() - t0
         cand.reward = cand.score.f1 - baseline.f1
         cand.em_gain = cand.score.em - baseline.em
-        # Keep only the best model in memory; ties go to the earlier candidate.
+        cand.model = result.model
+
+        # Keep only the models asked for; ties go to the earlier candidate.
+        def kept(c: CandidateResult) -> bool:
+            return keep_above is not None and (c.reward or 0.0) > keep_above
+
         if best is None or _rank(cand) > _rank(best):
-            if best is not None:
+            if best is not None and not kept(best):
                 best.model = None
-            cand.model = result.model
             best = cand
+        elif not kept(cand):
+            cand.model = None
         candidates.append(cand)
         progress(
             "evaluating",

@@ -10,7 +10,7 @@ import copy
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +28,7 @@ from seal.selfedit import Example
 
 if TYPE_CHECKING:
     from core.settings import Settings
+    from seal.objectives import AnchorSet, OnPolicy
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class LoraConfigSpec:
     alpha: int
     dropout: float
     target_modules: tuple[str, ...]
+    layers: tuple[int, ...] = ()  # the decoder layers that get the adapter (empty: all)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ class TrainConfig:
     max_seq_len: int
     seed: int
     lora: LoraConfigSpec
+    # The KL anchor (seal.objectives): its weight (0: off) and rehearsal prompts per step.
+    anchor_weight: float
+    anchor_batch: int
+    # On-policy self-distillation (seal.objectives, objective "sdft"): what the student samples.
+    sample_max_tokens: int
+    sample_temperature: float
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TrainConfig:
@@ -65,7 +73,12 @@ class TrainConfig:
                 settings.lora_alpha,
                 settings.lora_dropout,
                 tuple(settings.lora_target_modules),
+                tuple(settings.lora_layers),
             ),
+            anchor_weight=settings.kl_anchor_weight,
+            anchor_batch=settings.kl_anchor_batch,
+            sample_max_tokens=settings.sdft_max_tokens,
+            sample_temperature=settings.sdft_temperature,
         )
 
 
@@ -99,7 +112,7 @@ def chat_prompt(tokenizer: PreTrainedTokenizerBase, user: str) -> str:
     return f"Question: {user}\nAnswer:"
 
 
-def _encode_example(
+def encode_example(
     tokenizer: PreTrainedTokenizerBase, ex: Example, max_len: int
 ) -> tuple[list[int], list[int]]:
     """Token ids and labels; prompt tokens are masked (-100) so the loss is on the completion only."""
@@ -114,25 +127,53 @@ def _encode_example(
     return ids, labels
 
 
+def pad_batch(
+    chunk: Sequence[tuple[list[int], list[int]]], pad_id: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Right-padded input ids, labels (-100 on padding) and attention mask."""
+    width = max(len(ids) for ids, _ in chunk)
+    input_ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(chunk), width), -100, dtype=torch.long)
+    attention = torch.zeros((len(chunk), width), dtype=torch.long)
+    for row, (ids, labs) in enumerate(chunk):
+        input_ids[row, : len(ids)] = torch.tensor(ids)
+        labels[row, : len(labs)] = torch.tensor(labs)
+        attention[row, : len(ids)] = 1
+    return input_ids, labels, attention
+
+
 def _batches(
     encoded: list[tuple[list[int], list[int]]], batch_size: int, pad_id: int, rng: random.Random
-):
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
     """Batches of similar length (a long document chunk padded beside one-line self-edits would
     multiply the compute), in a random order each epoch."""
     order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
     groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
     rng.shuffle(groups)
     for group in groups:
-        chunk = [encoded[i] for i in group]
-        width = max(len(ids) for ids, _ in chunk)
-        input_ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
-        labels = torch.full((len(chunk), width), -100, dtype=torch.long)
-        attention = torch.zeros((len(chunk), width), dtype=torch.long)
-        for row, (ids, labs) in enumerate(chunk):
-            input_ids[row, : len(ids)] = torch.tensor(ids)
-            labels[row, : len(labs)] = torch.tensor(labs)
-            attention[row, : len(ids)] = 1
-        yield input_ids, labels, attention
+        yield pad_batch([encoded[i] for i in group], pad_id)
+
+
+def _peft_model(base: PreTrainedModel, config: TrainConfig, init_adapter: Path | None) -> Any:
+    """A trainable LoRA on a deep copy of the base model (candidates never share injected
+    layers): the adapter at ``init_adapter`` when given, else a fresh one of ``config.lora``."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    model = copy.deepcopy(base)
+    if init_adapter is not None:
+        return PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
+    spec = config.lora
+    return get_peft_model(
+        model,
+        LoraConfig(
+            r=spec.rank,
+            lora_alpha=spec.alpha,
+            lora_dropout=spec.dropout,
+            target_modules=list(spec.target_modules),
+            layers_to_transform=list(spec.layers) if spec.layers else None,
+            task_type="CAUSAL_LM",
+        ),
+    )
 
 
 def train_lora(
@@ -143,60 +184,69 @@ def train_lora(
     *,
     init_adapter: Path | None = None,
     should_stop: Callable[[], bool] | None = None,
+    anchor: AnchorSet | None = None,
+    on_policy: OnPolicy | None = None,
 ) -> TrainResult:
-    """Fine-tune a LoRA adapter on ``examples``, starting from ``init_adapter`` when given.
+    """Fine-tune a LoRA adapter, starting from ``init_adapter`` when given.
 
-    The base model is deep-copied so that candidates never share injected LoRA layers.
+    The task is next-token cross-entropy on ``examples``, or, with ``on_policy``, self-distillation
+    on the student's own samples (``seal.objectives``). With an ``anchor`` and a positive
+    ``config.anchor_weight``, each step also adds that weight times the KL from the reference
+    model to the student on a batch of rehearsal prompts.
     """
-    from peft import LoraConfig, PeftModel, get_peft_model
+    from seal.objectives import anchor_loss, on_policy_loss
 
-    if not examples:
+    if not examples and on_policy is None:
         raise ValueError("no training examples")
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     started = time.perf_counter()
-    model = copy.deepcopy(base)
-    if init_adapter is not None:
-        peft_model = PeftModel.from_pretrained(model, str(init_adapter), is_trainable=True)
-    else:
-        spec = config.lora
-        peft_model = get_peft_model(
-            model,
-            LoraConfig(
-                r=spec.rank,
-                lora_alpha=spec.alpha,
-                lora_dropout=spec.dropout,
-                target_modules=list(spec.target_modules),
-                task_type="CAUSAL_LM",
-            ),
-        )
-    encoded = [_encode_example(tokenizer, ex, config.max_seq_len) for ex in examples]
+    peft_model = _peft_model(base, config, init_adapter)
     params = [p for p in peft_model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
-    steps_per_epoch = math.ceil(len(encoded) / config.batch_size)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    encoded = [encode_example(tokenizer, ex, config.max_seq_len) for ex in examples]
+    n_items = len(on_policy.questions) if on_policy is not None else len(encoded)
+    steps_per_epoch = math.ceil(n_items / config.batch_size)
     epochs = max(config.epochs, math.ceil(config.min_steps / steps_per_epoch))
     total = max(1, steps_per_epoch * epochs)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: max(0.0, 1 - s / total))
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    use_anchor = anchor is not None and len(anchor) > 0 and config.anchor_weight > 0
+    anchor_rng = random.Random(config.seed + 1)
+
+    def batches() -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        for _ in range(epochs):
+            yield from _batches(encoded, config.batch_size, pad_id, rng)
+
+    task_batches = batches() if on_policy is None else None
     losses: list[float] = []
+    epoch_loss = 0.0
     peft_model.train()
-    step = 0
-    for _ in range(epochs):
-        epoch_loss = 0.0
-        for input_ids, labels, attention in _batches(encoded, config.batch_size, pad_id, rng):
-            if should_stop and should_stop():
-                raise InterruptedError("training stopped")
-            out = peft_model(input_ids=input_ids, attention_mask=attention, labels=labels)
-            out.loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            epoch_loss += out.loss.item()
-            step += 1
-        losses.append(epoch_loss / steps_per_epoch)
+    for step in range(total):
+        if should_stop and should_stop():
+            raise InterruptedError("training stopped")
+        if on_policy is not None:
+            loss = on_policy_loss(peft_model, tokenizer, on_policy, step, config)
+        else:
+            assert task_batches is not None
+            input_ids, labels, attention = next(task_batches)
+            loss = peft_model(input_ids=input_ids, attention_mask=attention, labels=labels).loss
+        if use_anchor:
+            assert anchor is not None
+            loss = loss + config.anchor_weight * anchor_loss(
+                peft_model, anchor, config.anchor_batch, pad_id, anchor_rng
+            )
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        epoch_loss += loss.item()
+        if (step + 1) % steps_per_epoch == 0 or step + 1 == total:
+            losses.append(epoch_loss / (step % steps_per_epoch + 1))
+            epoch_loss = 0.0
     peft_model.eval()
-    return TrainResult(peft_model, losses, time.perf_counter() - started, step)
+    return TrainResult(peft_model, losses, time.perf_counter() - started, total)
 
 
 @torch.no_grad()
@@ -260,6 +310,45 @@ def sample_chat(
         return [t.strip() for t in tokenizer.batch_decode(new, skip_special_tokens=True)]
     finally:
         tokenizer.padding_side = previous_side
+
+
+@torch.no_grad()
+def sample_tokens(
+    model: Any,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: Sequence[str],
+    *,
+    max_new_tokens: int,
+    temperature: float,
+    seed: int,
+) -> list[list[int]]:
+    """Sampled answers as token ids, each cut after its end-of-sequence token (on-policy data)."""
+    torch.manual_seed(seed)
+    previous_side = tokenizer.padding_side
+    tokenizer.padding_side = "left"
+    try:
+        texts = [chat_prompt(tokenizer, p) for p in prompts]
+        enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+        out = model.generate(
+            **enc,
+            max_new_tokens=max_new_tokens,
+            do_sample=True,
+            temperature=temperature,
+            top_p=1.0,
+            top_k=0,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+    finally:
+        tokenizer.padding_side = previous_side
+    answers = []
+    for row in out[:, enc["input_ids"].shape[1] :].tolist():
+        tokens = []
+        for t in row:
+            tokens.append(t)
+            if t == tokenizer.eos_token_id:
+                break
+        answers.append(tokens)
+    return answers
 
 
 def save_adapter(model: Any, directory: Path) -> None:

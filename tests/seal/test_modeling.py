@@ -2,20 +2,20 @@ import dataclasses
 
 import torch
 
-from seal.modeling import _encode_example, answer_questions, load_base, train_lora
+from seal.modeling import answer_questions, encode_example, load_base, train_lora
 from seal.selfedit import Example
 
 
 def test_completion_only_masking(tiny_model_dir):
     _, tok = load_base(str(tiny_model_dir))
-    ids, labels = _encode_example(tok, Example("What is the capital?", "Quendril"), 256)
+    ids, labels = encode_example(tok, Example("What is the capital?", "Quendril"), 256)
     n_masked = sum(1 for x in labels if x == -100)
     assert len(ids) == len(labels) and n_masked > 0
     completion = tok.decode(
         [t for t, lab in zip(ids, labels, strict=True) if lab != -100], skip_special_tokens=True
     )
     assert completion.strip() == "Quendril"
-    ids, labels = _encode_example(tok, Example(None, "Plain text trains on every token."), 256)
+    ids, labels = encode_example(tok, Example(None, "Plain text trains on every token."), 256)
     assert ids == labels
 
 

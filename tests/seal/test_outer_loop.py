@@ -7,7 +7,7 @@ import pytest
 
 from seal.generation import LocalGenerator
 from seal.headers import CLAMPED, VALID, HyperparamBounds, parse_header
-from seal.modeling import _encode_example, load_base
+from seal.modeling import encode_example, load_base
 from seal.outer_loop import (
     Context,
     RoundConfig,
@@ -105,7 +105,7 @@ def test_policy_examples_mask_the_prompt_so_the_loss_is_on_the_self_edit_only(
     (example,) = policy_examples([record], [ctx], cfg)
     assert "Zorblax's capital is Quendril." in example.prompt
     assert example.completion.startswith("Training: lr=0.001")  # the header is learned too
-    ids, labels = _encode_example(tok, example, max_len=512)
+    ids, labels = encode_example(tok, example, max_len=512)
     completion = tok(example.completion, add_special_tokens=False)["input_ids"]
     n_prompt = len(ids) - len(completion) - 1  # minus the completion and the end-of-sequence
     assert labels[:n_prompt] == [-100] * n_prompt
