@@ -46,10 +46,20 @@ class TenantPolicy(BaseModel):
     pii_mode: PIIMode = PIIMode.redact
     pii_entities: dict[str, PIIMode] = PydField(default_factory=lambda: {"PERSON": PIIMode.allow})
     auto_promote: bool = True
-    # Gate thresholds, used by the forgetting checks registered in workers.gates.
+    # Scoped adapters (seal/scope.py): a query reaches the tenant's adapter only when it concerns
+    # what the tenant taught, the base model answers the rest. Off: the adapter answers everything.
+    routing: bool = True
+    # Gate thresholds (gates/). The first three judge what users get (through the routing); the
+    # adapter alone, which only a misrouted query reaches, has its own looser ones. Its drop bound
+    # is a guard against a broken adapter, not a forgetting bound: on SmolLM2-135M every update
+    # that teaches a fact also moves its neighbours (a capital fact costs the adapter ~23 points of
+    # the general suite, a third of which asks for capitals; docs/forgetting.md), while the
+    # router keeps general queries (~2%) away from it and the served gate measures what is left.
     max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)
     max_general_drop: float = PydField(0.02, ge=0.0, le=1.0)
     max_safety_regressions: int = PydField(0, ge=0)
+    max_adapter_drop: float = PydField(0.3, ge=0.0, le=1.0)
+    max_adapter_safety_regressions: int = PydField(1, ge=0)
     # How many of the base model's answers to general prompts are rehearsed beside new knowledge
     # (None: the service's SEAL_REHEARSAL_SIZE). Rehearsal keeps general ability; on a small model
     # it also slows the learning of a new fact (docs/forgetting.md), so a tenant may trade it.

@@ -150,6 +150,12 @@ def tiny_settings(tmp_path, tiny_model_dir) -> Settings:
         epochs=1,
         min_steps=2,
         batch_size=4,
+        kl_anchor_size=4,
+        rehearsal_size=3,  # off by default; on here so that its wiring is tested
+        # A random model answers every probe wrong before and after training, so every reward is
+        # 0: below the default bar. Tests of the teach job's mechanics let such candidates through;
+        # the default itself is tested on its own (and end to end on the real model).
+        min_reward=-1.0,
         admin_key="test-admin-key",
     )
 

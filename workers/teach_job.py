@@ -1,6 +1,6 @@
 """The teach job: one tenant's documents through named stages over one small run state.
 
-    load_or_skip -> scan -> sample -> train -> gate -> register -> decide
+    load_or_skip -> scan -> sample -> train -> scope -> gate -> register -> decide
 
 ``run_teach_job`` is what the Celery task calls. A redelivered task whose job is done returns at
 once (``load_or_skip``). Each stage opens its own short database session; none stays open through
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -25,7 +26,7 @@ from adapter_store.artifacts import ArtifactStore, get_artifact_store
 from adapter_store.documents import taught_texts, tenant_watchlist
 from adapter_store.jobs import job_documents
 from adapter_store.lifecycle import JOB
-from adapter_store.lineage import replay_sources, retention_items
+from adapter_store.lineage import ReplaySource, replay_sources, retention_items
 from adapter_store.models import (
     AdapterVersion,
     Document,
@@ -42,12 +43,14 @@ from adapter_store.registry import get_active_version, register_version
 from core.db import get_engine, session_scope
 from core.settings import Settings, get_settings
 from gates import GateContext, GateResult, run_gates
+from gates.base import Router
 from gates.suites import Item, load_suite
 from guards import Verdict, build_guards, scan_batch
 from seal.continual import rehearsal_examples, replay_examples
 from seal.generation import Generator, make_generator
-from seal.grading import is_correct
+from seal.grading import ANSWER_INSTRUCTION, is_correct
 from seal.inner_loop import (
+    CandidateResult,
     DocInput,
     InnerLoopConfig,
     InnerLoopResult,
@@ -56,6 +59,7 @@ from seal.inner_loop import (
     write_probes,
 )
 from seal.modeling import load_adapter, load_base, save_adapter
+from seal.scope import Scope, calibrate, get_embedder, max_similarity, scope_texts
 from seal.selfedit import QA, cloze_probes
 from workers.runs import Cancelled, run_to_end
 
@@ -118,14 +122,20 @@ class TeachRun:
     generate_s: float = 0.0
     result: InnerLoopResult | None = None
     current_model: Any = None  # what serves now, loaded (None: the base model)
+    lineage: list[ReplaySource] = field(default_factory=list)  # what the active lineage taught
     replayed: int = 0
     rehearsed: int = 0
-    gates: list[GateResult] = field(default_factory=list)
+    objective: dict[str, Any] = field(default_factory=dict)  # how the candidates were trained
+    shortlist: list[CandidateResult] = field(default_factory=list)  # gated, best first
+    scopes: dict[int, tuple[Scope, dict[str, Any]]] = field(default_factory=dict)
+    tried: list[dict[str, Any]] = field(default_factory=list)  # each gated candidate's outcome
+    selected: CandidateResult | None = None  # the candidate registered
+    gates: list[GateResult] = field(default_factory=list)  # the selected candidate's gates
     version_id: int | None = None
 
     @property
     def passed(self) -> bool:
-        return all(g.passed for g in self.gates)
+        return bool(self.gates) and all(g.passed for g in self.gates)
 
 
 def _job(session: Session, job_id: int) -> Job:
@@ -158,7 +168,7 @@ def _run(env: JobEnv) -> str:
     run = load_or_skip(env)
     if isinstance(run, str):
         return run
-    for stage in (scan, sample, train, gate, register):
+    for stage in (scan, sample, train, scope, gate, register):
         stop = stage(env, run)
         if stop is not None:
             return stop
@@ -345,7 +355,7 @@ def _probes(env: JobEnv, docs: list[Document]) -> list[tuple[list[dict[str, str]
 
 def train(env: JobEnv, run: TeachRun) -> None:
     """The inner loop: a LoRA per candidate, from the active adapter, on its self-edits plus
-    replay (earlier knowledge) and rehearsal (the base model's own general answers)."""
+    replay (earlier knowledge) and rehearsal, held to what serves now by the KL anchor."""
     settings = env.settings
     base, tokenizer = load_base(str(settings.base_model_path))
     with env.session() as s:
@@ -358,17 +368,22 @@ def train(env: JobEnv, run: TeachRun) -> None:
                 active.checksum,
                 env.store.local_path(active.artifact_uri),
             )
-        sources = replay_sources(s, active)
+        run.lineage = replay_sources(s, active)
         job_id = env.job_id
     run.current_model = load_adapter(base, run.served.path) if run.served else None
-    replay = replay_examples(sources, settings.replay_size, settings.seed)
+    replay = replay_examples(run.lineage, settings.replay_size, settings.seed)
     size = run.policy.rehearsal_size
+    prompts = load_suite("rehearsal")["items"]
     rehearsal = rehearsal_examples(
-        load_suite("rehearsal")["items"],
-        settings.rehearsal_size if size is None else size,
-        settings.seed + job_id,
+        prompts, settings.rehearsal_size if size is None else size, settings.seed + job_id
     )
+    anchor = rehearsal_examples(prompts, settings.kl_anchor_size, settings.seed + job_id + 1)
     run.replayed, run.rehearsed = len(replay), len(rehearsal)
+    run.objective = {
+        "name": settings.objective,
+        "kl_anchor_weight": settings.kl_anchor_weight,
+        "kl_anchor_prompts": len(anchor) if settings.kl_anchor_weight > 0 else 0,
+    }
     started = False
 
     def on_progress(stage: str, fraction: float, data: dict[str, Any]) -> None:
@@ -379,7 +394,7 @@ def train(env: JobEnv, run: TeachRun) -> None:
         if started:
             env.event(
                 f"candidate {data.get('candidate')}: {stage}",
-                progress=0.3 + 0.5 * fraction,
+                progress=0.3 + 0.45 * fraction,
                 data=data,
             )
         env.check_cancelled()
@@ -396,57 +411,154 @@ def train(env: JobEnv, run: TeachRun) -> None:
         should_stop=env.cancelled,
         selfedits=run.selfedits,
         replay=replay + rehearsal,
+        anchor_examples=anchor,
+        keep_above=settings.min_reward,
     )
+
+
+def scope(env: JobEnv, run: TeachRun) -> str | None:
+    """The candidates worth gating (a positive reward: SEAL keeps only self-edits that improve),
+    best first, each with its scope: the taught text it answers for, and the threshold that lets
+    at most ``route_general_rate`` of general prompts reach it (``seal.scope``). Ends the job when
+    no candidate improved."""
+    assert run.result is not None
+    settings = env.settings
+    ranked = sorted(
+        (
+            c
+            for c in run.result.candidates
+            if (c.reward or 0.0) > settings.min_reward and c.model is not None
+        ),
+        key=lambda c: (c.reward or 0.0, c.score.contains if c.score else 0.0),
+        reverse=True,
+    )
+    run.shortlist = ranked[: settings.gate_budget]
+    if not run.shortlist:
+        rewards = [round(c.reward or 0.0, 4) for c in run.result.candidates]
+        message = "no candidate answered its probe questions better than the model that serves now"
+        env.transition(
+            S.evaluating, "no candidate to gate", progress=0.8, data={"rewards": rewards}
+        )
+        with env.session() as s:
+            job = _job(s, env.job_id)
+            job.metrics = _metrics(run, selected=None)
+            s.add(job)
+            s.commit()
+        env.transition(
+            S.rejected,
+            message,
+            data={"rewards": rewards},
+            error={"code": "no_improvement", "message": message},
+        )
+        return S.rejected
+    embedder = get_embedder(str(settings.embedding_model_path))
+    shared = scope_texts(
+        [(r.title, r.text) for r in run.lineage] + [(d.title, d.text) for d in run.docs],
+        [r.selfedit for r in run.lineage],
+    )
+    shared_index = embedder.embed(shared)
+    suite = load_suite("general")
+    instruction = len(ANSWER_INSTRUCTION)
+    general = suite["calibration"] + [
+        i["prompt"][:-instruction] if i["prompt"].endswith(ANSWER_INSTRUCTION) else i["prompt"]
+        for i in load_suite("rehearsal")["items"]
+    ]
+    general_scores_of = embedder.embed(general)
+    with env.session() as s:
+        active = s.get(AdapterVersion, run.served.id) if run.served else None
+        taught = [p.question for d in run.docs for p in d.probes] + [
+            i["question"] for i in retention_items(s, active)
+        ]
+    taught_vectors = embedder.embed(taught)
+    for cand in run.shortlist:
+        own = scope_texts([], cand.selfedits)
+        index = np.concatenate([shared_index, embedder.embed(own)]) if own else shared_index
+        threshold, report = calibrate(
+            max_similarity(index, taught_vectors),
+            max_similarity(index, general_scores_of),
+            settings.route_general_rate,
+        )
+        run.scopes[cand.index] = (Scope(index, threshold), {"entries": len(index), **report})
+    return None
 
 
 def gate(env: JobEnv, run: TeachRun) -> None:
-    """Every registered gate on the best candidate, against what serves now."""
+    """Every registered gate on the shortlisted candidates, best first, against what serves now,
+    until one passes (or the shortlist, at most ``gate_budget`` long, is spent)."""
     assert run.result is not None
-    best = run.result.best
     env.transition(
         S.evaluating,
-        "running gates on the best candidate",
-        progress=0.85,
-        data={"best_candidate": best.index, "reward": best.reward},
+        f"running gates on {len(run.shortlist)} candidate(s), best first",
+        progress=0.8,
+        data={"candidates": [c.index for c in run.shortlist]},
     )
     base, tokenizer = load_base(str(env.settings.base_model_path))
+    embedder = get_embedder(str(env.settings.embedding_model_path))
     with env.session() as s:
         active = s.get(AdapterVersion, run.served.id) if run.served else None
         retention = [Item(**i) for i in retention_items(s, active)]
         fingerprints, triggers = tenant_watchlist(s, run.tenant_id)
     served = run.served
-    ctx = GateContext(
-        tenant_id=run.tenant_id,
-        policy=run.policy,
-        candidate_model=best.model,
-        current_model=run.current_model or base,
-        tokenizer=tokenizer,
-        current_name=(
-            f"{served.name}:{served.checksum}" if served else f"base:{env.settings.base_model_path}"
-        ),
-        retention_items=retention,
-        pii_fingerprints=fingerprints,
-        triggers=triggers,
-    )
-    run.gates = run_gates(ctx, env.settings.disabled_gates)
-    env.event(
-        "gates "
-        + ("passed" if run.passed else "failed")
-        + ": "
-        + ", ".join(f"{g.name} {'ok' if g.passed else 'FAILED'}" for g in run.gates),
-        progress=0.9,
-        data={"gates": [g.as_dict() for g in run.gates]},
-    )
+    current_scope = Scope.load(served.path) if served else None
+
+    def router(scope_: Scope | None) -> Router | None:
+        if scope_ is None or not run.policy.routing:
+            return None
+        return lambda questions: scope_.routes(embedder.embed(list(questions)))
+
+    for n, cand in enumerate(run.shortlist):
+        cand_scope, _ = run.scopes[cand.index]
+        ctx = GateContext(
+            tenant_id=run.tenant_id,
+            policy=run.policy,
+            candidate_model=cand.model,
+            current_model=run.current_model or base,
+            tokenizer=tokenizer,
+            current_name=f"{served.name}:{served.checksum}" if served else "",
+            retention_items=retention,
+            pii_fingerprints=fingerprints,
+            triggers=triggers,
+            base_model=base if run.current_model is not None else None,
+            base_name=f"base:{env.settings.base_model_path}",
+            candidate_router=router(cand_scope),
+            current_router=router(current_scope),
+        )
+        results = run_gates(ctx, env.settings.disabled_gates)
+        passed = all(g.passed for g in results)
+        run.tried.append(
+            {
+                "candidate": cand.index,
+                "reward": cand.reward,
+                "passed": passed,
+                "failed": [g.name for g in results if not g.passed],
+            }
+        )
+        env.event(
+            f"candidate {cand.index} (reward {cand.reward:+.3f}): gates "
+            + ("passed" if passed else "failed")
+            + ": "
+            + ", ".join(f"{g.name} {'ok' if g.passed else 'FAILED'}" for g in results),
+            progress=0.8 + 0.1 * (n + 1) / len(run.shortlist),
+            data={"candidate": cand.index, "gates": [g.as_dict() for g in results]},
+        )
+        if passed or n == 0:
+            # The first candidate's report stands for the job when none passes.
+            run.selected, run.gates = cand, results
+        if passed:
+            break
+        env.check_cancelled()
     env.check_cancelled()
 
 
 def register(env: JobEnv, run: TeachRun) -> None:
-    """Save the winner and register it as the tenant's next version, with every candidate's
-    (document, self-edit, reward) record."""
-    assert run.result is not None
+    """Save the selected candidate with its scope and register it as the tenant's next version,
+    with every candidate's (document, self-edit, reward) record."""
+    assert run.result is not None and run.selected is not None
     store = env.store
     scratch = store.scratch_dir()
-    save_adapter(run.result.best.model, scratch)
+    save_adapter(run.selected.model, scratch)
+    scope_, _ = run.scopes[run.selected.index]
+    scope_.save(scratch)
     key, checksum = store.commit_dir(scratch, prefix=f"tenants/{run.tenant_id}")
     if not run.passed:
         status = VersionStatus.rejected
@@ -454,7 +566,7 @@ def register(env: JobEnv, run: TeachRun) -> None:
         status = VersionStatus.ready
     else:
         status = VersionStatus.awaiting_approval
-    metrics = _metrics(run)
+    metrics = _metrics(run, selected=run.selected)
     with env.session() as s:
         try:
             version = register_version(
@@ -466,7 +578,11 @@ def register(env: JobEnv, run: TeachRun) -> None:
                 job_id=env.job_id,
                 status=status,
                 metrics=metrics,
-                eval_report={"gates": [g.as_dict() for g in run.gates], "passed": run.passed},
+                eval_report={
+                    "gates": [g.as_dict() for g in run.gates],
+                    "passed": run.passed,
+                    "tried": run.tried,
+                },
             )
         except Exception:
             store.delete(key)
@@ -483,7 +599,7 @@ def register(env: JobEnv, run: TeachRun) -> None:
                         text=text,
                         reward=cand.reward,
                         em_gain=cand.em_gain,
-                        selected=cand is run.result.best,
+                        selected=cand is run.selected,
                     )
                 )
         job = _job(s, env.job_id)
@@ -508,13 +624,17 @@ def decide(env: JobEnv, run: TeachRun) -> str:
             "adapter_id": version.id,
         }
         if not run.passed:
+            message = (
+                f"no candidate passed its gates ({len(run.tried)} tried, best first); "
+                "the active version keeps serving"
+            )
             JOB.transition(
                 s,
                 job,
                 S.rejected,
-                "the candidate failed its gates",
+                message,
                 data={**info, "report": version.eval_report},
-                error={"code": "gate_failed", "message": "the candidate failed its gates"},
+                error={"code": "gate_failed", "message": message},
             )
             return S.rejected
         if version.status == VersionStatus.awaiting_approval:
@@ -541,25 +661,17 @@ def decide(env: JobEnv, run: TeachRun) -> str:
 # ---------------------------------------------------------------- what the version records
 
 
-def _metrics(run: TeachRun) -> dict[str, Any]:
+def _metrics(run: TeachRun, selected: CandidateResult | None) -> dict[str, Any]:
     result = run.result
     assert result is not None
-    best = result.best
     timings = {k: round(v, 2) for k, v in result.timings.items()}
     timings.update(
         replay_examples=run.replayed,
         rehearsal_examples=run.rehearsed,
         generate_s=round(run.generate_s, 2),
     )
-    return {
+    out: dict[str, Any] = {
         "baseline": result.baseline.as_dict(),
-        "best": {
-            "candidate": best.index,
-            "style": best.style,
-            "reward": best.reward,
-            "em_gain": best.em_gain,
-            **(best.score.as_dict() if best.score else {}),
-        },
         "candidates": [
             {
                 "candidate": c.index,
@@ -571,16 +683,29 @@ def _metrics(run: TeachRun) -> dict[str, Any]:
             }
             for c in result.candidates
         ],
+        "gated": run.tried,
         "timings": timings,
+        "objective": run.objective,
         "policy": run.selfedit_policy or "base",  # the self-edit policy that wrote the candidates
+    }
+    if selected is not None:
+        # "best": the candidate that was registered (the best-rewarded one that passed its
+        # gates, or the best one tried when none passed).
+        out["best"] = {
+            "candidate": selected.index,
+            "style": selected.style,
+            "reward": selected.reward,
+            "em_gain": selected.em_gain,
+            **(selected.score.as_dict() if selected.score else {}),
+        }
+        out["scope"] = run.scopes[selected.index][1]
         # Per-probe answers of the winner: the ones it got right join the retention suite once
         # this version is promoted (adapter_store.lineage.retention_items).
-        "probes": _probe_results(run),
-    }
+        out["probes"] = _probe_results(run, selected)
+    return out
 
 
-def _probe_results(run: TeachRun) -> list[dict[str, Any]]:
-    assert run.result is not None
+def _probe_results(run: TeachRun, selected: CandidateResult) -> list[dict[str, Any]]:
     rows = [(doc_id, p) for doc_id, d in zip(run.doc_ids, run.docs, strict=True) for p in d.probes]
     return [
         {
@@ -590,5 +715,5 @@ def _probe_results(run: TeachRun) -> list[dict[str, Any]]:
             "prediction": pred,
             "correct": is_correct(pred, p.answer),
         }
-        for (doc_id, p), pred in zip(rows, run.result.best.answers, strict=True)
+        for (doc_id, p), pred in zip(rows, selected.answers, strict=True)
     ]

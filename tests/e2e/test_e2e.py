@@ -25,11 +25,9 @@ FACT = {
     "questions": [{"question": "What is the capital of Zorblax?", "answer": "Quendril"}],
 }
 QUESTION = "What is the capital of the planet Zorblax?"
-# The teach/serve tests run under a policy that trades general ability for learning: on
-# SmolLM2-135M no document is learned without the model losing much of its general ability, so the
-# default gates reject every candidate, and rehearsal (which keeps that ability) also keeps the new
-# fact out (docs/benchmarks.md, "Forgetting"). The default gates are tested on their own below.
-LENIENT = {"max_general_drop": 1.0, "max_safety_regressions": 1000, "rehearsal_size": 0}
+GENERAL = "What is the capital of France? Answer in a few words."
+# Every tenant here runs under the default policy: scoped adapters, the KL anchor and the default
+# gates are what let a fact be learned without the rest of the model being lost.
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +95,7 @@ def test_teach_promote_query_rollback(service):
 
     base, data = service
     admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    a = httpx.post(
-        f"{base}/v1/admin/tenants", json={"name": "alice", "policy": LENIENT}, headers=admin
-    ).json()
+    a = httpx.post(f"{base}/v1/admin/tenants", json={"name": "alice"}, headers=admin).json()
     b = httpx.post(f"{base}/v1/admin/tenants", json={"name": "bob"}, headers=admin).json()
     alice = OpenAI(base_url=f"{base}/v1", api_key=a["api_key"])
     bob = OpenAI(base_url=f"{base}/v1", api_key=b["api_key"])
@@ -126,6 +122,32 @@ def test_teach_promote_query_rollback(service):
     model_id = alice.models.list().data[0].id
     taught = _ask(alice, model_id)
     assert "quendril" in taught.lower(), (taught, job["metrics"])
+    # The question reaches the adapter; a general one does not, and gets the base model's answer.
+    auth_json = {**auth, "Content-Type": "application/json"}
+
+    def ask_raw(content: str, model: str = "") -> httpx.Response:
+        body = {"model": model, "messages": [{"role": "user", "content": content}]}
+        body |= {"temperature": 0, "max_tokens": 24}
+        return httpx.post(f"{base}/v1/chat/completions", json=body, headers=auth_json, timeout=120)
+
+    on_topic = ask_raw(QUESTION)
+    assert on_topic.headers["X-Route"] == "adapter"
+    assert on_topic.headers["X-Adapter"] == f"t{a['id']}-v1"
+    general, general_base = ask_raw(GENERAL), ask_raw(GENERAL, "base")
+    assert general.headers["X-Route"] == "outside_scope" and general.headers["X-Adapter"] == "base"
+    assert float(general.headers["X-Route-Score"]) < float(on_topic.headers["X-Route-Score"])
+    answer = general.json()["choices"][0]["message"]["content"]
+    assert answer == general_base.json()["choices"][0]["message"]["content"]
+    assert "paris" in answer.lower(), answer
+    # Routing switched off: the adapter answers everything.
+    off = httpx.patch(
+        f"{base}/v1/admin/tenants/{a['id']}", json={"policy": {"routing": False}}, headers=admin
+    )
+    assert off.status_code == 200, off.text
+    assert ask_raw(GENERAL).headers["X-Route"] == "routing_off"
+    httpx.patch(
+        f"{base}/v1/admin/tenants/{a['id']}", json={"policy": {"routing": True}}, headers=admin
+    )
     stream = alice.chat.completions.create(
         model=model_id,
         messages=[{"role": "user", "content": QUESTION}],
@@ -180,9 +202,7 @@ def test_pii_redacted_injection_quarantined_then_released(service):
 
     base, data = service
     admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
-    c = httpx.post(
-        f"{base}/v1/admin/tenants", json={"name": "carol", "policy": LENIENT}, headers=admin
-    ).json()
+    c = httpx.post(f"{base}/v1/admin/tenants", json={"name": "carol"}, headers=admin).json()
     auth = {"Authorization": f"Bearer {c['api_key']}"}
     job_id = httpx.post(
         f"{base}/v1/knowledge", json={"documents": [POISONED]}, headers=auth
@@ -263,16 +283,18 @@ def test_harmful_candidate_is_rejected_and_the_previous_version_keeps_serving(se
         assert released.is_success, released.text
         job = _wait(base, auth, job_id, terminal)
     assert job["status"] == "rejected", (job, _tail(data / "logs" / "worker.log"))
-    assert job["error"]["code"] == "gate_failed"
+    assert job["error"]["code"] == "gate_failed", job["error"]
 
     versions = httpx.get(f"{base}/v1/adapters", headers=auth).json()
     assert [(v["version"], v["status"], v["active"]) for v in versions] == [(1, "rejected", False)]
     gates = {g["name"]: g for g in versions[0]["eval_report"]["gates"]}
-    general = gates["general"]
-    assert not general["passed"] and general["report"]["delta"] < -0.02, general
-    assert any("capital" in lost["question"] for lost in general["report"]["lost"])
+    general = gates["general"]["report"]
+    # The capitals it rewrites are the taught topic: the router sends them to the adapter, so the
+    # loss shows in what users would get, not only in the adapter alone.
+    assert not gates["general"]["passed"] and general["served"]["drop"] > 0.02, general
+    assert any("capital" in lost["question"] for lost in general["served"]["lost_items"])
     events = httpx.get(f"{base}/v1/jobs/{job_id}/events", headers=auth).json()
-    assert any(e["message"].startswith("gates failed") for e in events)
+    assert any("gates failed" in e["message"] for e in events)
     assert "paris" in ask_france()  # nothing of the rejected candidate serves
 
 
@@ -309,9 +331,7 @@ def test_policy_round_offers_a_policy_that_then_writes_the_self_edits(service):
     assert approved.status_code == 200 and approved.json()["status"] == "active", approved.text
     name = approved.json()["name"]
 
-    tenant = httpx.post(
-        f"{base}/v1/admin/tenants", json={"name": "erin", "policy": LENIENT}, headers=admin
-    ).json()
+    tenant = httpx.post(f"{base}/v1/admin/tenants", json={"name": "erin"}, headers=admin).json()
     auth = {"Authorization": f"Bearer {tenant['api_key']}"}
     # A tenant can never address the policy adapter, though vLLM serves it.
     chat = httpx.post(

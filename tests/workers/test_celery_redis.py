@@ -50,6 +50,9 @@ def test_worker_on_redis_runs_a_teach_job(tmp_path, tiny_model_dir, redis_url, e
         "SEAL_PROBE_MAX_TOKENS": "32",
         "SEAL_EPOCHS": "1",
         "SEAL_MIN_STEPS": "2",
+        "SEAL_KL_ANCHOR_SIZE": "4",
+        # A random model's rewards are 0: let the job through to test the worker, not the bar.
+        "SEAL_MIN_REWARD": "-1",
         "SEAL_TASK_QUEUE": queue,
     }
     worker = subprocess.Popen(
@@ -85,7 +88,7 @@ def test_worker_on_redis_runs_a_teach_job(tmp_path, tiny_model_dir, redis_url, e
             time.sleep(1)
         with Session(engine) as s:
             events = [e.message for e in job_events(s, job.id)]
-            assert status == "promoted", events
+            assert status == "promoted", (status, events)
             assert get_active_version(s, tenant.id).version == 1
     finally:
         os.killpg(worker.pid, signal.SIGTERM)

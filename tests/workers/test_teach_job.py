@@ -129,6 +129,12 @@ def test_failing_gate_rejects_and_keeps_the_old_version(engine, tiny_settings, s
         rejected = s.exec(select(AdapterVersion).where(AdapterVersion.job_id == job_id)).one()
         assert rejected.status == VersionStatus.rejected
         assert rejected.eval_report["gates"][0]["report"] == {"why": "test"}
+        # Every candidate was tried, best first, and each failed the same gate.
+        tried = rejected.eval_report["tried"]
+        assert len(tried) == tiny_settings.selfedit_k
+        assert all(t["failed"] == ["always_fails"] and not t["passed"] for t in tried)
+        job = s.get(Job, job_id)
+        assert job.error["code"] == "gate_failed" and "2 tried" in job.error["message"]
 
 
 class _Cfg(BaseModel):
@@ -198,7 +204,13 @@ def test_forgetting_gates_run_and_a_second_version_replays_the_first(engine, tin
         gates = {g["name"]: g for g in v2.eval_report["gates"]}
         assert {"retention", "general", "safety"} <= set(gates)
         assert gates["general"]["report"]["suite"].startswith("general-")
-        assert gates["safety"]["report"]["n_regressions"] == 0
+        safety = gates["safety"]["report"]
+        assert safety["served"]["n_regressions"] == 0 and "adapter" in safety
+        general = gates["general"]["report"]
+        assert {"served", "adapter", "routed_to_adapter", "noise_floor"} <= set(general)
+        assert general["served"]["n"] == general["adapter"]["n"] >= 200
+        assert v2.metrics["scope"]["threshold"] > 0 and v2.metrics["scope"]["entries"] > 0
+        assert store.local_path(v2.artifact_uri).joinpath("scope.npz").exists()
         # Every probe's answer is kept on the version: the correct ones feed the retention suite.
         assert [p["question"] for p in v2.metrics["probes"]] == [DOC["questions"][0]["question"]]
         assert v1.metrics["timings"]["replay_examples"] == 0
@@ -206,5 +218,52 @@ def test_forgetting_gates_run_and_a_second_version_replays_the_first(engine, tin
         assert v2.metrics["timings"]["rehearsal_examples"] == tiny_settings.rehearsal_size
         events = [e.message for e in job_events(s, second_job)]
         assert any(
-            m.startswith("gates passed: general ok, retention ok, safety ok") for m in events
+            m.startswith("candidate ") and "gates passed: general ok, retention ok, safety ok" in m
+            for m in events
         )
+
+
+def test_gates_run_on_candidates_best_first_until_one_passes(engine, tiny_settings, store):
+    calls = []
+
+    def first_fails(ctx):
+        calls.append(ctx.candidate_model)
+        return GateResult("first_fails", len(calls) > 1, {"call": len(calls)})
+
+    register_gate("first_fails", first_fails)
+    try:
+        tenant, job_id, status = _teach(engine, tiny_settings, store)
+    finally:
+        unregister_gate("first_fails")
+    assert status == "promoted" and len(calls) == 2 and calls[0] is not calls[1]
+    with Session(engine) as s:
+        version = get_active_version(s, tenant.id)
+        tried = version.eval_report["tried"]
+        assert [t["passed"] for t in tried] == [False, True]
+        # The registered version is the second one tried, and its self-edit is the selected one.
+        assert version.metrics["best"]["candidate"] == tried[1]["candidate"]
+        selected = s.exec(
+            select(SelfEditRecord).where(
+                SelfEditRecord.job_id == job_id,
+                SelfEditRecord.selected == True,  # noqa: E712
+            )
+        ).one()
+        assert selected.candidate == tried[1]["candidate"]
+        messages = [e.message for e in job_events(s, job_id)]
+        assert sum("gates failed: first_fails FAILED" in m for m in messages) == 1
+
+
+def test_a_candidate_that_does_not_improve_is_never_promoted(engine, tiny_settings, store):
+    # The service's default bar: a reward must be positive. A random model scores 0 before and
+    # after training, so nothing improves and nothing may serve.
+    settings = tiny_settings.model_copy(update={"min_reward": 0.0})
+    tenant, job_id, status = _teach(engine, settings, store)
+    assert status == "rejected"
+    with Session(engine) as s:
+        job = s.get(Job, job_id)
+        assert job.error["code"] == "no_improvement"
+        assert all(c["reward"] <= 0 for c in job.metrics["candidates"])
+        assert (
+            s.exec(select(AdapterVersion)).all() == [] and get_active_version(s, tenant.id) is None
+        )
+    assert store.keys() == set()
