@@ -209,7 +209,9 @@ def objective_data(
             examples += distill_examples(
                 base, tokenizer, doc.title, doc.text, questions, config.answer_max_tokens
             )
-        return examples, None
+        # A teacher that answered nothing (or a text no question could be cut from) leaves the
+        # candidate SEAL's own data to learn from rather than nothing.
+        return examples or candidate_examples(docs, style, selfedits), None
     data = [on_policy_data(d.title, d.text, qs) for d, qs in zip(docs, per_doc, strict=True)]
     return [], OnPolicy(
         [q for d in data for q in d.questions], [t for d in data for t in d.teacher_prompts]

@@ -88,7 +88,7 @@ def test_worker_on_redis_runs_a_teach_job(tmp_path, tiny_model_dir, redis_url, e
             time.sleep(1)
         with Session(engine) as s:
             events = [e.message for e in job_events(s, job.id)]
-            assert status == "promoted", (status, events)
+            assert status == "promoted", (status, s.get(Job, job.id).error, events[-3:])
             assert get_active_version(s, tenant.id).version == 1
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
