@@ -285,6 +285,10 @@ def run_inner_loop(
     candidates: list[CandidateResult] = []
     best: CandidateResult | None = None
     train_s = eval_s = 0.0
+    # Candidates whose training data came out the same (distillation from self-edits that carry no
+    # questions) train to the same model: train it once (training is seeded, so this changes no
+    # result, only the time).
+    trained: dict[Any, CandidateResult] = {}
     for i, texts in enumerate(selfedits):
         style = style_for(i, styles)
         train, header = config.train, None
@@ -311,28 +315,37 @@ def run_inner_loop(
             header=header.as_dict() if header else None,
         )
         progress("training", i / k, {"candidate": i, "style": style, "examples": cand.n_examples})
-        t0 = time.perf_counter()
-        result = train_lora(
-            base,
-            tokenizer,
-            examples,
-            train,
-            init_adapter=init_adapter,
-            should_stop=should_stop,
-            anchor=anchor,
-            on_policy=on_policy,
-        )
-        cand.train_seconds = time.perf_counter() - t0
-        train_s += cand.train_seconds
-        progress("evaluating", (i + 0.5) / k, {"candidate": i, "loss": result.losses[-1]})
-        t0 = time.perf_counter()
-        cand.score, cand.answers = evaluate_answers(
-            result.model, tokenizer, probes, config.answer_max_tokens
-        )
-        eval_s += time.perf_counter() - t0
+        key = None if on_policy is not None else (tuple(examples), train)
+        same = trained.get(key) if key is not None else None
+        if same is not None and same.model is not None:
+            cand.score, cand.answers, cand.model = same.score, same.answers, same.model
+            progress("evaluating", (i + 0.5) / k, {"candidate": i, "same_data_as": same.index})
+        else:
+            t0 = time.perf_counter()
+            result = train_lora(
+                base,
+                tokenizer,
+                examples,
+                train,
+                init_adapter=init_adapter,
+                should_stop=should_stop,
+                anchor=anchor,
+                on_policy=on_policy,
+            )
+            cand.train_seconds = time.perf_counter() - t0
+            train_s += cand.train_seconds
+            progress("evaluating", (i + 0.5) / k, {"candidate": i, "loss": result.losses[-1]})
+            t0 = time.perf_counter()
+            cand.score, cand.answers = evaluate_answers(
+                result.model, tokenizer, probes, config.answer_max_tokens
+            )
+            eval_s += time.perf_counter() - t0
+            cand.model = result.model
+            if key is not None:
+                trained[key] = cand
+        assert cand.score is not None
         cand.reward = cand.score.f1 - baseline.f1
         cand.em_gain = cand.score.em - baseline.em
-        cand.model = result.model
 
         # Keep only the models asked for; ties go to the earlier candidate.
         def kept(c: CandidateResult) -> bool:

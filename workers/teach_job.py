@@ -432,7 +432,9 @@ def scope(env: JobEnv, run: TeachRun) -> str | None:
         key=lambda c: (c.reward or 0.0, c.score.contains if c.score else 0.0),
         reverse=True,
     )
-    run.shortlist = ranked[: settings.gate_budget]
+    # Candidates that trained to the same model (the same data) are gated once.
+    unique = [c for n, c in enumerate(ranked) if all(c.model is not o.model for o in ranked[:n])]
+    run.shortlist = unique[: settings.gate_budget]
     if not run.shortlist:
         rewards = [round(c.reward or 0.0, 4) for c in run.result.candidates]
         message = "no candidate answered its probe questions better than the model that serves now"

@@ -2,7 +2,6 @@
 
 import dataclasses
 
-import seal.inner_loop
 from seal.inner_loop import DocInput, candidate_examples, objective_data, run_inner_loop, style_for
 from seal.modeling import load_base
 from seal.selfedit import QA
@@ -100,3 +99,34 @@ def test_context_distillation_trains_closed_book_on_open_book_answers(
         [doc], "qa", [selfedit], objective=config.objective, base=base, tokenizer=tok, config=config
     )
     assert fallback == candidate_examples([doc], "qa", [selfedit])
+
+
+def test_candidates_with_the_same_data_train_once_and_share_the_result(
+    tiny_model_dir, inner_config
+):
+    base, tok = load_base(str(tiny_model_dir))
+    doc = DocInput(
+        "Zorblax", "Zorblax's capital is Quendril.", [QA("Capital of Zorblax?", "Quendril")]
+    )
+    gen = ScriptedGenerator(
+        ["Quendril is the capital.", "Quendril is the capital.", "Other words."]
+    )
+    result = run_inner_loop(
+        [doc],
+        base=base,
+        tokenizer=tok,
+        generator=gen,
+        config=dataclasses.replace(
+            inner_config,
+            k=3,
+            styles=("implications",),
+            objective="sft",
+            train=dataclasses.replace(inner_config.train, epochs=1, min_steps=2, batch_size=2),
+            answer_max_tokens=4,
+        ),
+        keep_above=-1.0,
+    )
+    first, twin, other = result.candidates
+    assert twin.model is first.model and twin.train_seconds == 0.0 < first.train_seconds
+    assert twin.reward == first.reward and twin.answers == first.answers
+    assert other.model is not first.model and other.train_seconds > 0
