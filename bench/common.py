@@ -14,6 +14,25 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 SQUAD = ROOT.parent / "shared" / "data" / "squad"
 
+# SEAL's plain update (next-token loss on the passage and its self-edits, no KL anchor), promoted
+# whatever it scores: every candidate is kept and the gates' thresholds are wide open (the gates
+# still run and report; a service with no gate at all is refused). The reference that the
+# benchmarks measure learning and forgetting against.
+UNGATED_ENV = {
+    "SEAL_OBJECTIVE": "sft",
+    "SEAL_KL_ANCHOR_WEIGHT": "0",
+    "SEAL_REHEARSAL_SIZE": "0",
+    "SEAL_MIN_REWARD": "-1",
+}
+UNGATED_POLICY = {
+    "routing": False,
+    "max_retention_drop": 1.0,
+    "max_general_drop": 1.0,
+    "max_adapter_drop": 1.0,
+    "max_safety_regressions": 1000,
+    "max_adapter_safety_regressions": 1000,
+}
+
 
 def load_squad(split: str) -> list[dict[str, Any]]:
     return json.loads((SQUAD / f"{split}.json").read_text())

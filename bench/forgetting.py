@@ -6,11 +6,16 @@ eight passages' questions is asked closed-book through the tenant's /v1/chat/com
 adapter that serves after the step), giving the 8x8 matrix ``matrix[step][passage]``. Two methods,
 each on a fresh service started by this script:
 
-  naive     no replay, no rehearsal and no gates: each version is trained from the active one on
-            the new passage only and promoted whatever it scores (SEAL's sequential baseline)
-  service   the service's defaults: replay of the lineage's self-edits, rehearsal of the base
-            model's answers to general prompts, and the retention, general-capability and safety
-            gates (a rejected step keeps the previous adapter)
+  naive     SEAL's update (next-token loss), no replay, no rehearsal, no KL anchor, no routing, gates
+            wide open: each version is trained from the active one on the new passage only and
+            promoted whatever it scores (SEAL's sequential baseline)
+  service   the service's defaults: context distillation, replay of the lineage, the KL anchor to the
+            serving model on rehearsal prompts, scoped adapters (routing), and the retention,
+            general-capability and safety gates on what users get (a rejected step keeps the
+            previous adapter)
+
+General ability is the general suite asked through the tenant's route (served) and, with the
+tenant's routing switched off, of the adapter alone.
 
 A question counts as answered when the answer contains the gold answer or has token F1 >= 0.5
 (``gates.suites.is_correct``, the same rule as the retention suite).
@@ -28,20 +33,25 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
+from common import (  # noqa: I001
+    RESULTS,
+    UNGATED_ENV,
+    UNGATED_POLICY,
+    load_squad,
+    machine,
+    print_table,
+    write_json,
+)
 from service import running_service
 
 from gates.suites import Item, load_suite
 from seal.grading import ANSWER_INSTRUCTION, is_correct
 
 METHODS: dict[str, dict[str, str]] = {
-    "naive": {
-        "SEAL_REPLAY_SIZE": "0",
-        "SEAL_REHEARSAL_SIZE": "0",
-        "SEAL_DISABLED_GATES": '["retention","general","safety"]',
-    },
+    "naive": {**UNGATED_ENV, "SEAL_REPLAY_SIZE": "0"},
     "service": {},
 }
+POLICIES: dict[str, dict[str, Any]] = {"naive": UNGATED_POLICY, "service": {}}
 TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
 
 
@@ -101,19 +111,19 @@ def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
         "status": job["status"],
         "seconds": round(time.monotonic() - started, 1),
         "error": job.get("error"),
-        "gates": {
-            g["name"]: {
-                "passed": g["passed"],
-                **{
-                    k: v
-                    for k, v in g["report"].items()
-                    if k in ("n", "current", "candidate", "delta", "n_regressions")
-                },
-            }
-            for g in gates
-        },
+        "gates": {g["name"]: {"passed": g["passed"], **_summary(g["report"])} for g in gates},
         "replay_examples": (job.get("metrics") or {}).get("timings", {}).get("replay_examples"),
     }
+
+
+def _summary(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures of a gate report, per side (served, adapter) when it has them."""
+    keep = ("n", "current", "candidate", "drop", "n_regressions")
+    out = {k: v for k, v in report.items() if k in keep}
+    for side in ("served", "adapter"):
+        if isinstance(report.get(side), dict):
+            out[side] = {k: v for k, v in report[side].items() if k in keep}
+    return out
 
 
 def run_method(
@@ -123,10 +133,11 @@ def run_method(
     sets = [[Item(q["question"], q["answer"]) for q in p["questions"]] for p in passages]
     extra = {"SEAL_SELFEDIT_K": str(k), **env}
     with running_service(extra_env=extra) as (url, admin_key, _):
+        admin = {"Authorization": f"Bearer {admin_key}"}
         tenant = httpx.post(
             f"{url}/v1/admin/tenants",
-            json={"name": f"forgetting-{name}"},
-            headers={"Authorization": f"Bearer {admin_key}"},
+            json={"name": f"forgetting-{name}", "policy": POLICIES[name]},
+            headers=admin,
         ).json()
         client = httpx.Client(
             base_url=url, headers={"Authorization": f"Bearer {tenant['api_key']}"}, timeout=600
@@ -147,6 +158,13 @@ def run_method(
                 flush=True,
             )
         (final_general,) = accuracies(client, model, [general], max_tokens)
+        # The adapter alone, which a misrouted query would reach.
+        httpx.patch(
+            f"{url}/v1/admin/tenants/{tenant['id']}",
+            json={"policy": {"routing": False}},
+            headers=admin,
+        ).raise_for_status()
+        (final_general_adapter,) = accuracies(client, model, [general], max_tokens)
     n = len(passages)
     final = matrix[-1]
     just = [matrix[i][i] for i in range(n)]
@@ -155,13 +173,23 @@ def run_method(
         "base_row": base_row,
         "just_taught_mean": sum(just) / n,
         "final_mean": sum(final) / n,
-        "retained_fraction": (sum(final) / sum(just)) if sum(just) else None,
         "min_final_minus_base": min(f - b for f, b in zip(final, base_row, strict=True)),
         "general_base": base_general,
         "general_final": final_general,
         "general_delta": final_general - base_general,
+        "general_final_adapter": final_general_adapter,
+        "general_delta_adapter": final_general_adapter - base_general,
+        "promoted": sum(s["status"] == "promoted" for s in steps),
+        # Of what was just taught, how much the final adapter still answers.
+        "retention_ratio": (sum(final) / sum(just)) if sum(just) else None,
+        "safety_regressions": sum(
+            ((s["gates"].get("safety") or {}).get("served") or {}).get("n_regressions") or 0
+            for s in steps
+            if s["status"] == "promoted"
+        ),
         "steps": steps,
         "env": extra,
+        "policy": POLICIES[name],
     }
 
 
@@ -197,7 +225,7 @@ def main() -> None:
     )
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--offset", type=int, default=0)
-    parser.add_argument("--k", type=int, default=1, help="self-edit candidates per job")
+    parser.add_argument("--k", type=int, default=3, help="self-edit candidates per job")
     parser.add_argument("--methods", default="naive,service")
     parser.add_argument("--max-tokens", type=int, default=32)
     args = parser.parse_args()
@@ -233,10 +261,12 @@ def main() -> None:
             results["base_mean"],
             m["just_taught_mean"],
             m["final_mean"],
-            m["retained_fraction"] if m["retained_fraction"] is not None else "n/a",
+            m["retention_ratio"] if m["retention_ratio"] is not None else "n/a",
             m["min_final_minus_base"],
             m["general_delta"],
-            sum(s["status"] == "promoted" for s in m["steps"]),
+            m["general_delta_adapter"],
+            m["promoted"],
+            m["safety_regressions"],
         ]
         for name, m in results["methods"].items()
     ]
@@ -249,7 +279,9 @@ def main() -> None:
             "final/just",
             "min final-base",
             "general d",
+            "general d alone",
             "promoted",
+            "safety",
         ],
         rows,
     )

@@ -1,85 +1,278 @@
-"""Knowledge incorporation on SQuAD dev passages (closed book, questions withheld from training).
+"""Knowledge incorporation through the real service (launcher, vLLM, Celery worker, API).
 
-Conditions, same seeds and grading for all:
-  base      the untouched base model
-  passage   a LoRA trained on the passage alone
-  pipeline  the service's inner loop: K self-edits sampled from the served model, a LoRA per
-            candidate (passage + self-edit), reward on probe questions the model wrote itself from
-            the passage (the gold questions are never seen), best candidate kept
+Every condition runs on a fresh service started with that condition's settings. Each SQuAD *dev*
+passage is taught by its own tenant under the **default** tenant policy (SEAL's single-passage
+setting: every passage is learned into the base model), questions withheld (the model writes its
+own probes). Then the passage's gold questions are asked through the tenant's
+``/v1/chat/completions`` closed book:
 
-and, with ``--rounds N`` (the outer loop, ReST-EM; ``seal.outer_loop``), on the first
-``--outer-passages`` of those passages:
-  pipeline         (from above) self-edits from the base policy, what round 1 starts from
-                   (``--remeasure-base`` samples it again as ``policy_base``)
-  policy_round_n   the pipeline with self-edits from the policy after round n; each round samples
-                   ``--outer-k`` self-edits on ``--contexts`` SQuAD *train* passages, keeps the best
-                   per passage that beats no adapter, fine-tunes the policy on them, and compares it
-                   with the previous policy on ``--heldout`` other train passages
+- **served**: as a user asks (routing on: the ``X-Route`` header says whether the adapter or the
+  base model answered); and, for the same adapter, **adapter alone** (routing switched off).
+- the general suite's questions are sent through the same route (one token each) to count how
+  many the router lets reach the adapter.
+- from the job: promoted or not, and the gates' measurements of the candidate (general suite
+  served and adapter alone, safety regressions served and adapter alone).
 
-Usage: python bench/knowledge.py --passages 30 [--k 3] [--vllm-url http://127.0.0.1:8100]
-       [--rounds 2 --outer-passages 10 --contexts 10 --outer-k 2 --heldout 3]
-Writes bench/results/knowledge.json (the outer loop under "outer_loop"; with --resume, finished
-rounds and passages are kept).
+"After teaching" figures are what users get after the job: the new version's when it was
+promoted, the base model's otherwise. Grading: SQuAD EM and token F1, and "contains" (the gold
+answer appears in the reply).
+
+Conditions (``--conditions``; settings are ``SEAL_*`` environment variables):
+  base        nothing taught
+  raw         the update shipped before issue 11: next-token loss on the passage and its
+              self-edits, rank-16 LoRA on every projection, lr 1e-3, no KL anchor, no routing,
+              and served whatever it learned (gates wide open: the reference for learning)
+  default     the service's defaults (context distillation, KL anchor, routing, default gates)
+  noise       the defaults again with another seed (the noise floor)
+  default_unrouted   the defaults with the tenant's routing off
+  sft_kl      SEAL's next-token update with the KL anchor; cd: the default without the anchor;
+              sdft, sdft_kl: on-policy self-distillation without/with it (all under default gates)
+
+Usage: python bench/knowledge.py [--passages 30] [--k 3] [--conditions base,raw,default,noise]
+       [--resume]
+Writes bench/results/knowledge.json (with --resume, finished (condition, passage) pairs are kept).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import os
 import time
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from statistics import mean
+from typing import Any
 
-import torch
-from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
-
-from core.settings import get_settings
-from seal.generation import LocalGenerator, VLLMGenerator
-from seal.inner_loop import (
-    DocInput,
-    InnerLoopConfig,
-    evaluate,
-    generate_selfedits,
-    run_inner_loop,
-    write_probes,
+import httpx
+from common import (  # noqa: I001
+    RESULTS,
+    UNGATED_ENV,
+    UNGATED_POLICY,
+    load_squad,
+    machine,
+    print_table,
+    write_json,
 )
-from seal.modeling import TrainConfig, load_base, train_lora
-from seal.outer_loop import (
-    load_squad_contexts,
-    round_config,
-    round_contexts,
-    run_round,
-    split_pool,
-)
-from seal.selfedit import QA, Example, chunk_document, cloze_probes
+from service import running_service
 
-POLICY_DIR = Path(__file__).resolve().parent.parent / "var" / "bench-policies"
+from gates.suites import load_suite
+from seal.grading import ANSWER_INSTRUCTION, contains_answer, exact_match, token_f1
+
+NO_ANCHOR = {"SEAL_KL_ANCHOR_WEIGHT": "0"}
+CONDITIONS: dict[str, dict[str, Any]] = {
+    "base": {"env": {}, "teach": False},
+    "raw": {"env": {**UNGATED_ENV, "SEAL_LEARNING_RATE": "1e-3"}, "policy": UNGATED_POLICY},
+    "default": {"env": {}},
+    "noise": {"env": {"SEAL_SEED": "1"}},
+    "default_unrouted": {"env": {}, "policy": {"routing": False}},
+    "sft_kl": {"env": {"SEAL_OBJECTIVE": "sft"}},
+    "cd": {"env": NO_ANCHOR},
+    "sdft": {"env": {**NO_ANCHOR, "SEAL_OBJECTIVE": "sdft", "SEAL_LEARNING_RATE": "5e-4"}},
+    "sdft_kl": {"env": {"SEAL_OBJECTIVE": "sdft", "SEAL_LEARNING_RATE": "5e-4"}},
+}
+TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
 
 
-def _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete):  # type: ignore[no-untyped-def]
-    conditions = {c: {m: v / max(n_q, 1) for m, v in vals.items()} for c, vals in totals.items()}
-    return write_json(
-        args.out,
-        {
-            "n_passages": len(per_passage),
-            "n_questions": n_q,
-            "conditions": conditions,
-            "complete": complete,
-            "planned_passages": len(passages),
-            "settings": {
-                "k": k,
-                "epochs": cfg.epochs,
-                "learning_rate": cfg.learning_rate,
-                "rank": cfg.lora.rank,
-                "generator": "vllm" if args.vllm_url else "local",
-                "offset": args.offset,
-            },
-            "wall_s": time.perf_counter() - started,
-            "machine": machine(),
-            "passages": per_passage,
+def chat(client: httpx.Client, question: str, max_tokens: int) -> tuple[str, dict[str, str]]:
+    r = client.post(
+        "/v1/chat/completions",
+        json={
+            "model": "",
+            "messages": [{"role": "user", "content": question}],
+            "temperature": 0,
+            "max_tokens": max_tokens,
         },
     )
+    r.raise_for_status()
+    return r.json()["choices"][0]["message"]["content"] or "", dict(r.headers)
+
+
+def ask_all(
+    client: httpx.Client, questions: list[str], max_tokens: int
+) -> list[tuple[str, dict[str, str]]]:
+    """Concurrently, so that vLLM batches them."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return list(pool.map(lambda q: chat(client, q, max_tokens), questions))
+
+
+def grade(answers: list[str], golds: list[str]) -> dict[str, float]:
+    return {
+        "em": mean(exact_match(a, g) for a, g in zip(answers, golds, strict=True)),
+        "f1": mean(token_f1(a, g) for a, g in zip(answers, golds, strict=True)),
+        "contains": mean(contains_answer(a, g) for a, g in zip(answers, golds, strict=True)),
+    }
+
+
+def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
+    doc = {"title": passage["title"], "text": passage["context"]}
+    job_id = client.post("/v1/knowledge", json={"documents": [doc]}).json()["job_id"]
+    started = time.monotonic()
+    while True:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in TERMINAL:
+            break
+        time.sleep(3)
+    versions = client.get("/v1/adapters").json()
+    version = next((v for v in versions if v["job_id"] == job_id), None)
+    gates = {g["name"]: g for g in (version or {}).get("eval_report", {}).get("gates", [])}
+    return {
+        "job_id": job_id,
+        "status": job["status"],
+        "error": (job.get("error") or {}).get("code"),
+        "seconds": round(time.monotonic() - started, 1),
+        "rewards": [c["reward"] for c in (job.get("metrics") or {}).get("candidates", [])],
+        "gated": (job.get("metrics") or {}).get("gated"),
+        "scope": (job.get("metrics") or {}).get("scope"),
+        "general": _side(gates.get("general"), "candidate"),
+        "general_current": _side(gates.get("general"), "current"),
+        "noise_floor": (gates.get("general") or {}).get("report", {}).get("noise_floor"),
+        "safety": {
+            side: (gates.get("safety") or {}).get("report", {}).get(side, {}).get("n_regressions")
+            for side in ("served", "adapter")
+        },
+    }
+
+
+def _side(gate: dict[str, Any] | None, which: str) -> dict[str, Any] | None:
+    if not gate:
+        return None
+    report = gate["report"]
+    return {side: report[side][which] for side in ("served", "adapter") if side in report}
+
+
+def run_condition(
+    name: str,
+    passages: list[dict[str, Any]],
+    k: int,
+    max_tokens: int,
+    done: dict[str, dict[str, Any]],
+    save: Any,
+) -> None:
+    cond = CONDITIONS[name]
+    general = [i["question"] for i in load_suite("general")["items"]]
+    env = {"SEAL_SELFEDIT_K": str(k), **cond["env"]}
+    with running_service(extra_env=env) as (url, admin_key, _):
+        admin = {"Authorization": f"Bearer {admin_key}"}
+        for i, p in enumerate(passages):
+            if p["title"] + f"#{i}" in done:
+                continue
+            t0 = time.monotonic()
+            tenant = httpx.post(
+                f"{url}/v1/admin/tenants",
+                json={"name": f"{name}-{i}", "policy": cond.get("policy") or {}},
+                headers=admin,
+            ).json()
+            client = httpx.Client(
+                base_url=url,
+                headers={"Authorization": f"Bearer {tenant['api_key']}"},
+                timeout=900,
+            )
+            golds = [q["answer"] for q in p["questions"]]
+            questions = [q["question"] + ANSWER_INSTRUCTION for q in p["questions"]]
+            row: dict[str, Any] = {"title": p["title"], "n_questions": len(golds)}
+            if cond.get("teach", True):
+                row["job"] = teach(client, p)
+            served = ask_all(client, questions, max_tokens)
+            row["served"] = grade([a for a, _ in served], golds)
+            row["taught_routes"] = [h.get("x-route") for _, h in served]
+            general_routes = ask_all(client, [q + ANSWER_INSTRUCTION for q in general], 1)
+            row["general_routed"] = mean(h.get("x-route") == "adapter" for _, h in general_routes)
+            if row.get("job", {}).get("status") == "promoted" and cond.get("policy", {}).get(
+                "routing", True
+            ):
+                httpx.patch(
+                    f"{url}/v1/admin/tenants/{tenant['id']}",
+                    json={"policy": {"routing": False}},
+                    headers=admin,
+                ).raise_for_status()
+                alone = ask_all(client, questions, max_tokens)
+                row["adapter_alone"] = grade([a for a, _ in alone], golds)
+            else:
+                row["adapter_alone"] = row["served"]
+            row["seconds"] = round(time.monotonic() - t0, 1)
+            done[p["title"] + f"#{i}"] = row
+            job = row.get("job", {})
+            print(
+                f"[{name} {i + 1}/{len(passages)}] {p['title'][:26]:26s} "
+                f"{job.get('status', '-'):9s} {job.get('error') or '':14s} "
+                f"served f1 {row['served']['f1']:.3f} contains {row['served']['contains']:.2f} "
+                f"alone f1 {row['adapter_alone']['f1']:.3f}  general routed "
+                f"{row['general_routed']:.3f}  {row['seconds']:.0f}s",
+                flush=True,
+            )
+            save()
+
+
+def summarize(rows: list[dict[str, Any]], teaches: bool) -> dict[str, Any]:
+    n_q = sum(r["n_questions"] for r in rows)
+
+    def pooled(key: str) -> dict[str, float]:
+        return {
+            m: sum(r[key][m] * r["n_questions"] for r in rows) / n_q
+            for m in ("em", "f1", "contains")
+        }
+
+    out: dict[str, Any] = {
+        "n_passages": len(rows),
+        "n_questions": n_q,
+        "served": pooled("served"),
+        "adapter_alone": pooled("adapter_alone"),
+    }
+    if not teaches:
+        return out
+    jobs = [r["job"] for r in rows]
+    promoted = [j for j in jobs if j["status"] == "promoted"]
+    # Every tenant starts from the base model: a job that was not promoted (or gated) leaves the
+    # base model's general-suite accuracy, measured by the jobs that were gated.
+    currents = [j["general_current"]["served"] for j in jobs if j["general_current"]]
+    unchanged = mean(currents) if currents else None
+    after_served, after_adapter = [], []
+    for j in jobs:
+        # What users get after the job: the new version if it was promoted, else what served.
+        if j["status"] == "promoted" and j["general"]:
+            after_served.append(j["general"]["served"])
+            after_adapter.append(j["general"]["adapter"])
+        elif unchanged is not None:
+            after_served.append(unchanged)
+            after_adapter.append(unchanged)
+    taught_routes = [
+        x for r in rows if r["job"]["status"] == "promoted" for x in r["taught_routes"]
+    ]
+    out.update(
+        {
+            "promoted_rate": len(promoted) / len(jobs),
+            "outcomes": {
+                s: sum(j["status"] == s for j in jobs) for s in {j["status"] for j in jobs}
+            },
+            "errors": {
+                e: sum(j["error"] == e for j in jobs) for e in {j["error"] for j in jobs} if e
+            },
+            "general_after": mean(after_served) if after_served else None,
+            "general_after_adapter": mean(after_adapter) if after_adapter else None,
+            "general_candidates": {
+                side: mean(j["general"][side] for j in jobs if j["general"])
+                for side in ("served", "adapter")
+            }
+            if any(j["general"] for j in jobs)
+            else None,
+            "safety_regressions": sum(j["safety"]["served"] or 0 for j in promoted),
+            "safety_regressions_adapter": sum(j["safety"]["adapter"] or 0 for j in promoted),
+            "router": {
+                "taught_routed": mean(x == "adapter" for x in taught_routes)
+                if taught_routes
+                else None,
+                "general_routed": mean(
+                    r["general_routed"] for r in rows if r["job"]["status"] == "promoted"
+                )
+                if promoted
+                else None,
+            },
+            "noise_floor": mean(j["noise_floor"] for j in jobs if j["noise_floor"] is not None)
+            if any(j["noise_floor"] is not None for j in jobs)
+            else None,
+            "job_seconds": mean(j["seconds"] for j in jobs),
+        }
+    )
+    return out
 
 
 def main() -> None:
@@ -88,330 +281,85 @@ def main() -> None:
     )
     parser.add_argument("--passages", type=int, default=30)
     parser.add_argument("--offset", type=int, default=0)
-    parser.add_argument("--k", type=int, default=None)
-    parser.add_argument(
-        "--vllm-url", default=None, help="sample self-edits from this server (else in-process)"
-    )
-    parser.add_argument("--out", default="knowledge.json")
-    parser.add_argument("--rounds", type=int, default=0, help="outer-loop rounds (0: spine only)")
-    parser.add_argument("--outer-passages", type=int, default=10)
-    parser.add_argument(
-        "--disjoint-titles",
-        action="store_true",
-        help="train rounds only on train passages of articles the dev subset does not cover",
-    )
-    parser.add_argument(
-        "--remeasure-base", action="store_true", help="sample the base policy's condition again"
-    )
-    parser.add_argument(
-        "--contexts", type=int, default=None, help="C per round (SEAL_OUTER_CONTEXTS)"
-    )
-    parser.add_argument("--outer-k", type=int, default=None, help="K per context (SEAL_OUTER_K)")
-    parser.add_argument("--heldout", type=int, default=None, help="held-out train passages")
-    parser.add_argument(
-        "--resume",
-        action="store_true",
-        help="keep the passages an interrupted run already wrote to --out and do the rest",
-    )
+    parser.add_argument("--k", type=int, default=3, help="self-edit candidates per job")
+    parser.add_argument("--conditions", default="base,raw,default,noise")
+    parser.add_argument("--max-tokens", type=int, default=32)
+    parser.add_argument("--resume", action="store_true")
     args = parser.parse_args()
-
-    s = get_settings()
-    torch.set_num_threads(s.torch_threads or torch.get_num_threads())
-    k = args.k or s.selfedit_k
-    base, tok = load_base(str(s.base_model_path))
-    generator = (
-        VLLMGenerator(args.vllm_url) if args.vllm_url else LocalGenerator(str(s.base_model_path))
-    )
-    cfg = TrainConfig.from_settings(s)  # the worker's own training settings
-    # The spine's pipeline condition: the teach job's inner loop without self-chosen headers.
-    inner = dataclasses.replace(InnerLoopConfig.from_settings(s), k=k, bounds=None)
     passages = load_squad("dev")[args.offset : args.offset + args.passages]
-    totals: dict[str, dict[str, float]] = {
-        c: {"em": 0.0, "f1": 0.0, "contains": 0.0} for c in ("base", "passage", "pipeline")
-    }
-    n_q, per_passage, started = 0, [], time.perf_counter()
-    if args.resume and (RESULTS / args.out).exists():
-        per_passage = json.loads((RESULTS / args.out).read_text())["passages"]
-        for done in per_passage:
-            n_q += done["n_questions"]
-            for cond in totals:
-                for m in totals[cond]:
-                    totals[cond][m] += done[cond][m] * done[cond]["n"]
-        print(f"resuming after {len(per_passage)} passages", flush=True)
-    resumed = len(per_passage)
-    for i, p in enumerate(passages):
-        if i < len(per_passage):
-            continue
-        gold = [QA(q["question"], q["answer"]) for q in p["questions"]]
-        t0 = time.perf_counter()
-        scores = {"base": evaluate(base, tok, gold, s.answer_max_tokens)}
-        only = train_lora(
-            base, tok, [Example(None, c) for c in chunk_document(p["title"], p["context"])], cfg
-        )
-        scores["passage"] = evaluate(only.model, tok, gold, s.answer_max_tokens)
-        del only
-        doc = DocInput(p["title"], p["context"])
-        doc.probes = write_probes(generator, [doc], s.probe_count, s.probe_max_tokens, s.seed)[0]
-        if not doc.probes:
-            doc.probes = cloze_probes(p["title"], p["context"], s.probe_count)
-        result = run_inner_loop(
-            [doc],
-            base=base,
-            tokenizer=tok,
-            generator=generator,
-            config=inner,
-        )
-        scores["pipeline"] = evaluate(result.best.model, tok, gold, s.answer_max_tokens)
-        for cond, sc in scores.items():
-            for m in ("em", "f1", "contains"):
-                totals[cond][m] += getattr(sc, m) * sc.n
-        n_q += len(gold)
-        per_passage.append(
-            {
-                "title": p["title"],
-                "n_questions": len(gold),
-                "own_probes": len(doc.probes),
-                "best_style": result.best.style,
-                "rewards": [c.reward for c in result.candidates],
-                **{cond: sc.as_dict() for cond, sc in scores.items()},
-                "seconds": time.perf_counter() - t0,
-            }
-        )
-        print(
-            f"[{i + 1}/{len(passages)}] {p['title'][:30]:30s} "
-            + " ".join(f"{c}={sc.f1:.3f}/{sc.contains:.2f}" for c, sc in scores.items())
-            + f" ({time.perf_counter() - t0:.0f}s)",
-            flush=True,
-        )
-        # Checkpoint after every passage so that a long run interrupted still leaves its figures.
-        _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete=False)
-
-    if len(passages) > resumed:  # a finished run is not rewritten by a resume that adds rounds
-        _write(args, totals, n_q, passages, per_passage, k, cfg, started, complete=True)
-    path = RESULTS / args.out
-    conditions = {c: {m: v / n_q for m, v in vals.items()} for c, vals in totals.items()}
-    rows = [[c, vals["em"], vals["f1"], vals["contains"], n_q] for c, vals in conditions.items()]
-    print_table(["condition", "EM", "F1", "contains", "questions"], rows)
-    print(f"wrote {path}")
-    if args.rounds:
-        outer(args, base, tok, generator, k, passages, per_passage)
-
-
-def _cpu_s(vllm_pid: int | None) -> float:
-    """CPU seconds used so far by this process and by the vLLM server (with its engine process)."""
-    import psutil
-
-    total = sum(os.times()[:4])
-    if vllm_pid:
-        try:
-            procs = [psutil.Process(vllm_pid)]
-            procs += procs[0].children(recursive=True)
-            total += sum(p.cpu_times().user + p.cpu_times().system for p in procs)
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
-def _vllm_pid() -> int | None:
-    import psutil
-
-    for p in psutil.process_iter(["pid", "cmdline"]):
-        if "vllm.entrypoints.openai.api_server" in " ".join(p.info["cmdline"] or []):
-            return p.info["pid"]
-    return None
-
-
-def _scores(totals: dict[str, dict[str, float]], n: int) -> dict[str, dict[str, float]]:
-    return {c: {m: v / max(n, 1) for m, v in vals.items()} for c, vals in totals.items()}
-
-
-def outer(args, base, tok, generator, k, passages, spine_passages) -> None:  # type: ignore[no-untyped-def]
-    """Run ``--rounds`` ReST-EM rounds on SQuAD train, then the pipeline on the first
-    ``--outer-passages`` dev passages with self-edits from the base policy and from each round's
-    policy (same seeds, same probes, same grading); checkpointed after every step."""
-    s = get_settings()
-    cfg = round_config(s, k=args.outer_k)
-    contexts_per_round = args.contexts or s.outer_contexts
-    train_contexts = load_squad_contexts(s.squad_train_path)
-    # train.json and dev.json hold different paragraphs of the same 48 Wikipedia articles; with
-    # --disjoint-titles the rounds never see a paragraph of an article the evaluation asks about.
-    dev_titles = {p["title"] for p in passages[: args.outer_passages]}
-    if args.disjoint_titles:
-        train_contexts = [c for c in train_contexts if c.title not in dev_titles]
-    pool, heldout = split_pool(train_contexts, args.heldout or s.outer_heldout, s.seed)
-    path = RESULTS / args.out
-    state = json.loads(path.read_text()).get("outer_loop") if args.resume else None
-    state = state or {"rounds": [], "passages": []}
-    state["settings"] = {
-        "rounds": args.rounds,
-        "contexts": contexts_per_round,
-        "k": cfg.k,
-        "heldout": len(heldout),
-        "eval_k": cfg.eval_k,
-        "dev_passages": args.outer_passages,
-        "dev_k": k,
-        "policy_training": dataclasses.asdict(cfg.policy),
-        "inner_training": dataclasses.asdict(cfg.inner.train),
-        "min_reward": cfg.min_reward,
-        "header_bounds": dataclasses.asdict(cfg.inner.bounds) if cfg.inner.bounds else None,
-        "disjoint_titles": args.disjoint_titles,
-    }
-    vllm_pid = _vllm_pid() if args.vllm_url else None
+    path = RESULTS / "knowledge.json"
+    state: dict[str, Any] = {"conditions": {}}
+    if args.resume and path.exists():
+        state = json.loads(path.read_text())
+    started = time.perf_counter()
 
     def save() -> None:
-        doc = json.loads(path.read_text())
-        doc["outer_loop"] = state
-        doc["round_wall_s"] = [r["wall_s"] for r in state["rounds"]]
-        doc["round_cpu_hours"] = [r["cpu_hours"] for r in state["rounds"]]
-        if state.get("conditions"):
-            for name in [f"policy_round_{r + 1}" for r in range(len(state["rounds"]))]:
-                if name in state["conditions"]:
-                    doc["conditions"][name] = {
-                        **state["conditions"][name],
-                        "n_passages": state["n_passages"],
-                        "n_questions": state["n_questions"],
-                    }
-        write_json(args.out, doc)
-
-    policies: list[tuple[str, Path] | None] = [None]
-    for r in range(1, args.rounds + 1):
-        name, directory = f"bench-policy-r{r}", POLICY_DIR / f"round{r}"
-        if r <= len(state["rounds"]) and (directory / "adapter_config.json").exists():
-            generator.add_adapter(name, directory)
-            policies.append((name, directory))
-            print(f"round {r}: kept from an earlier run", flush=True)
-            continue
-        state["rounds"] = state["rounds"][: r - 1]
-        directory.mkdir(parents=True, exist_ok=True)
-        t0, cpu0 = time.perf_counter(), _cpu_s(vllm_pid)
-        result = run_round(
-            round_contexts(pool, contexts_per_round, r),
-            heldout,
-            base=base,
-            tokenizer=tok,
-            generator=generator,
-            cfg=cfg,
-            current_policy=policies[-1],
-            new_policy_name=name,
-            save_dir=directory,
-            on_progress=lambda stage, frac, data, r=r: print(  # type: ignore[misc]
-                f"  round {r} {stage} {frac:.2f} {json.dumps(data)[:160]}", flush=True
-            ),
-        )
-        if result.policy_model is None:
-            raise SystemExit(f"round {r} kept no self-edit: no policy to continue with")
-        state["rounds"].append(
+        conditions = {}
+        for name, cond in state["rows"].items():
+            rows = list(cond.values())
+            if rows:
+                conditions[name] = {
+                    "env": CONDITIONS[name]["env"],
+                    "policy": CONDITIONS[name].get("policy") or {},
+                    **summarize(rows, CONDITIONS[name].get("teach", True)),
+                }
+        noise = conditions.get("noise")
+        default = conditions.get("default")
+        state.update(
             {
-                "round": r,
-                "wall_s": round(time.perf_counter() - t0, 1),
-                "cpu_hours": round((_cpu_s(vllm_pid) - cpu0) / 3600, 3),
-                "report": result.report(),
-                "records": [rec.as_dict() for rec in result.records],
+                "benchmark": "knowledge",
+                "machine": machine(),
+                "settings": {"k": args.k, "max_tokens": args.max_tokens, "offset": args.offset},
+                "conditions": conditions,
+                # The same condition with another seed: how far two runs of one setting differ.
+                "noise_floor": {
+                    m: abs(noise["served"][m] - default["served"][m]) for m in ("f1", "contains")
+                }
+                if noise and default and noise["n_passages"] == default["n_passages"]
+                else None,
+                "wall_s": round(state.get("wall_s", 0) + time.perf_counter() - started, 1),
             }
         )
-        policies.append((name, directory))
-        state["passages"] = []  # the evaluation below depends on the policies
-        save()
-        rep = result.report()
-        print(
-            f"round {r}: kept {rep['kept']}/{rep['train_contexts']}, held-out mean reward "
-            f"current {rep['current']['mean_reward']:.4f} -> new {rep['new']['mean_reward']:.4f} "
-            f"({state['rounds'][-1]['wall_s']:.0f}s)",
-            flush=True,
-        )
+        write_json("knowledge.json", state)
 
-    # The base policy's condition is the spine's `pipeline` (same prompts, seeds and probes; a
-    # self-edit without a header trains with the defaults); --remeasure-base samples it again.
-    # Which evaluated articles the rounds trained on other paragraphs of (empty with
-    # --disjoint-titles): reported so that a reader can weigh the overlap.
-    seen = {k for r in state["rounds"] for k in {x["context_key"] for x in r["records"]}}
-    state["dev_titles_seen_in_rounds"] = sorted(
-        {c.title for c in train_contexts if c.key in seen} & dev_titles  # type: ignore[misc]
-    )
-    names = [f"policy_round_{r}" for r in range(1, args.rounds + 1)]
-    if args.remeasure_base:
-        names.insert(0, "policy_base")
-    else:
-        policies = policies[1:]
-    subset = passages[: args.outer_passages]
-    for i, p in enumerate(subset):
-        if i < len(state["passages"]):
-            continue
-        gold = [QA(q["question"], q["answer"]) for q in p["questions"]]
-        t0 = time.perf_counter()
-        doc = DocInput(p["title"], p["context"])
-        doc.probes = write_probes(generator, [doc], s.probe_count, s.probe_max_tokens, s.seed)[0]
-        if not doc.probes:
-            doc.probes = cloze_probes(p["title"], p["context"], s.probe_count)
-        row = {
-            "title": p["title"],
-            "n_questions": len(gold),
-            **{c: spine_passages[i][c] for c in ("base", "passage", "pipeline")},
-        }
-        for label, policy in zip(names, policies, strict=True):
-            result = run_inner_loop(
-                [doc],
-                base=base,
-                tokenizer=tok,
-                generator=generator,
-                config=dataclasses.replace(cfg.inner, k=k),
-                selfedits=generate_selfedits(
-                    generator,
-                    [doc],
-                    k,
-                    s.selfedit_styles,
-                    max_tokens=s.selfedit_max_tokens,
-                    temperature=s.selfedit_temperature,
-                    seed=s.seed,
-                    model=policy[0] if policy else None,
-                ),
-            )
-            row[label] = {
-                **evaluate(result.best.model, tok, gold, s.answer_max_tokens).as_dict(),
-                "rewards": [c.reward for c in result.candidates],
-                "headers": [c.header for c in result.candidates],
-            }
-        row["seconds"] = round(time.perf_counter() - t0, 1)
-        state["passages"].append(row)
-        totals = {
-            c: {"em": 0.0, "f1": 0.0, "contains": 0.0}
-            for c in ["base", "passage", "pipeline", *names]
-        }
-        n_q = 0
-        for done in state["passages"]:
-            n_q += done["n_questions"]
-            for c in totals:
-                for m in totals[c]:
-                    totals[c][m] += done[c][m] * done["n_questions"]
-        state["conditions"], state["n_passages"], state["n_questions"] = (
-            _scores(totals, n_q),
-            len(state["passages"]),
-            n_q,
-        )
-        save()
-        print(
-            f"[{i + 1}/{len(subset)}] {p['title'][:30]:30s} "
-            + " ".join(f"{c}={row[c]['f1']:.3f}" for c in names)
-            + f" ({row['seconds']:.0f}s)",
-            flush=True,
-        )
-    conds = state["conditions"]
-    gain = {c: conds[c]["f1"] - conds["base"]["f1"] for c in conds}
-    chain = ["pipeline", *names]
-    state["target"] = {
-        "metric": "F1 gain over the base model, on the subset",
-        "gains": {c: gain[c] for c in chain},
-        "each_round_improves": all(
-            gain[chain[j + 1]] > gain[chain[j]] for j in range(len(chain) - 1)
-        ),
-        "final_gain_over_base_policy_gain": gain[chain[-1]] / gain["pipeline"]
-        if gain["pipeline"] > 0
-        else None,
-    }
+    state.setdefault("rows", {})
+    for name in args.conditions.split(","):
+        done = state["rows"].setdefault(name, {})
+        run_condition(name, passages, args.k, args.max_tokens, done, save)
     save()
-    rows = [[c, v["em"], v["f1"], v["contains"], state["n_questions"]] for c, v in conds.items()]
-    print_table(["condition (subset)", "EM", "F1", "contains", "questions"], rows)
-    print(json.dumps(state["target"]))
+    rows = []
+    for name, c in state["conditions"].items():
+        rows.append(
+            [
+                name,
+                c["n_questions"],
+                c["served"]["f1"],
+                c["served"]["contains"],
+                c["adapter_alone"]["f1"],
+                c.get("promoted_rate", "-"),
+                c.get("general_after", "-"),
+                c.get("general_after_adapter", "-"),
+                c.get("safety_regressions", "-"),
+                (c.get("router") or {}).get("taught_routed", "-"),
+                (c.get("router") or {}).get("general_routed", "-"),
+            ]
+        )
+    print_table(
+        [
+            "condition",
+            "questions",
+            "F1 served",
+            "contains served",
+            "F1 alone",
+            "promoted",
+            "general after",
+            "general alone",
+            "safety",
+            "taught routed",
+            "general routed",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":
