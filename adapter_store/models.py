@@ -52,7 +52,7 @@ class TenantPolicy(BaseModel):
     # Gate thresholds (gates/). The first three judge what users get (through the routing); the
     # adapter alone, which only a misrouted query reaches, has its own looser ones. Its drop bound
     # is a guard against a broken adapter, not a forgetting bound: on SmolLM2-135M every update
-    # that teaches a fact also moves its neighbours (a capital fact costs the adapter ~23 points of
+    # that teaches a fact also moves its neighbours (a capital fact costs the adapter 20-24 points of
     # the general suite, a third of which asks for capitals; docs/forgetting.md), while the
     # router keeps general queries (~2%) away from it and the served gate measures what is left.
     max_retention_drop: float = PydField(0.05, ge=0.0, le=1.0)
