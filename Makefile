@@ -4,7 +4,7 @@ VENV ?= $(SEAL_HOME)/venv
 PY := $(VENV)/bin/python
 export SEAL_HOME
 
-.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-guards bench-forgetting
+.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-objectives bench-outer-loop bench-guards bench-forgetting
 
 setup:
 	@bash scripts/setup.sh
@@ -28,10 +28,16 @@ bench-latency: setup
 	$(PY) bench/teach_latency.py
 
 bench-knowledge: setup
-	$(PY) bench/knowledge.py --passages 30
+	$(PY) bench/knowledge.py --passages 30 --conditions base,raw,default,noise --resume
+
+bench-objectives: setup
+	$(PY) bench/objectives.py --passages 6 --resume
+
+bench-outer-loop: setup
+	$(PY) bench/outer_loop.py --passages 30 --k 2 --rounds 2 --resume
 
 bench-guards: setup
 	$(PY) bench/guards.py
 
 bench-forgetting: setup
-	$(PY) bench/forgetting.py --steps 8 --k 1
+	$(PY) bench/forgetting.py --steps 8 --k 3
