@@ -153,9 +153,7 @@ def test_a_round_records_everything_registers_a_policy_and_approval_switches_the
             assert stage in stages
         assert active_policy(s, "global") is None  # not before an admin approves
 
-        tenant, _ = create_tenant(
-            s, "acme", TenantPolicy(max_general_drop=1.0, max_safety_regressions=1000)
-        )
+        tenant, _ = create_tenant(s, "acme", TenantPolicy())
         job, _ = create_job(s, tenant.id, [{"title": "Zorblax", "text": CONTEXTS[0][1]}])
         decide_version(s, version, True, store, round_settings)
         assert policy_for_tenant(s, tenant.id).id == version.id
