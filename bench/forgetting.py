@@ -42,7 +42,7 @@ from common import (  # noqa: I001
     print_table,
     write_json,
 )
-from service import running_service
+from service import running_service, teach_passage
 
 from gates.suites import Item, load_suite
 from seal.grading import ANSWER_INSTRUCTION, is_correct
@@ -52,7 +52,6 @@ METHODS: dict[str, dict[str, str]] = {
     "service": {},
 }
 POLICIES: dict[str, dict[str, Any]] = {"naive": UNGATED_POLICY, "service": {}}
-TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
 
 
 def ask(client: httpx.Client, model: str, questions: list[str], max_tokens: int) -> list[str]:
@@ -91,14 +90,7 @@ def accuracies(
 
 
 def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
-    doc = {"title": passage["title"], "text": passage["context"]}
-    job_id = client.post("/v1/knowledge", json={"documents": [doc]}).json()["job_id"]
-    started = time.monotonic()
-    while True:
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in TERMINAL:
-            break
-        time.sleep(2)
+    job_id, job, seconds = teach_passage(client, passage, poll_s=2.0)
     gates = next(
         (
             e["data"]["gates"]
@@ -109,7 +101,7 @@ def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "status": job["status"],
-        "seconds": round(time.monotonic() - started, 1),
+        "seconds": seconds,
         "error": job.get("error"),
         "gates": {g["name"]: {"passed": g["passed"], **_summary(g["report"])} for g in gates},
         "replay_examples": (job.get("metrics") or {}).get("timings", {}).get("replay_examples"),

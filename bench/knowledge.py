@@ -52,7 +52,7 @@ from common import (  # noqa: I001
     print_table,
     write_json,
 )
-from service import running_service
+from service import running_service, teach_passage
 
 from gates.suites import load_suite
 from seal.grading import ANSWER_INSTRUCTION, contains_answer, exact_match, token_f1
@@ -69,7 +69,6 @@ CONDITIONS: dict[str, dict[str, Any]] = {
     "sdft": {"env": {**NO_ANCHOR, "SEAL_OBJECTIVE": "sdft", "SEAL_LEARNING_RATE": "5e-4"}},
     "sdft_kl": {"env": {"SEAL_OBJECTIVE": "sdft", "SEAL_LEARNING_RATE": "5e-4"}},
 }
-TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
 
 
 def chat(client: httpx.Client, question: str, max_tokens: int) -> tuple[str, dict[str, str]]:
@@ -103,14 +102,7 @@ def grade(answers: list[str], golds: list[str]) -> dict[str, float]:
 
 
 def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
-    doc = {"title": passage["title"], "text": passage["context"]}
-    job_id = client.post("/v1/knowledge", json={"documents": [doc]}).json()["job_id"]
-    started = time.monotonic()
-    while True:
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in TERMINAL:
-            break
-        time.sleep(3)
+    job_id, job, seconds = teach_passage(client, passage)
     versions = client.get("/v1/adapters").json()
     version = next((v for v in versions if v["job_id"] == job_id), None)
     gates = {g["name"]: g for g in (version or {}).get("eval_report", {}).get("gates", [])}
@@ -118,7 +110,7 @@ def teach(client: httpx.Client, passage: dict[str, Any]) -> dict[str, Any]:
         "job_id": job_id,
         "status": job["status"],
         "error": (job.get("error") or {}).get("code"),
-        "seconds": round(time.monotonic() - started, 1),
+        "seconds": seconds,
         "rewards": [c["reward"] for c in (job.get("metrics") or {}).get("candidates", [])],
         "gated": (job.get("metrics") or {}).get("gated"),
         "scope": (job.get("metrics") or {}).get("scope"),

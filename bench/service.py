@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from common import ROOT
@@ -60,3 +61,21 @@ def running_service(
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+TERMINAL = ("promoted", "rejected", "failed", "cancelled", "awaiting_approval")
+
+
+def teach_passage(
+    client: httpx.Client, passage: dict[str, Any], poll_s: float = 3.0
+) -> tuple[int, dict[str, Any], float]:
+    """POST one SQuAD passage (questions withheld) and follow its job to a terminal state:
+    (job id, the job, seconds from POST to the end)."""
+    doc = {"title": passage["title"], "text": passage["context"]}
+    job_id = client.post("/v1/knowledge", json={"documents": [doc]}).json()["job_id"]
+    started = time.monotonic()
+    while True:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in TERMINAL:
+            return job_id, job, round(time.monotonic() - started, 1)
+        time.sleep(poll_s)
