@@ -282,6 +282,22 @@ def answer_questions(
 
 
 @torch.no_grad()
+def _new_tokens(
+    model: Any, tokenizer: PreTrainedTokenizerBase, prompts: Sequence[str], seed: int, **gen: Any
+) -> torch.Tensor:
+    """Seeded generation on chat-formatted, left-padded prompts: the generated tokens only."""
+    torch.manual_seed(seed)
+    previous_side = tokenizer.padding_side
+    tokenizer.padding_side = "left"
+    try:
+        texts = [chat_prompt(tokenizer, p) for p in prompts]
+        enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+        out = model.generate(**enc, pad_token_id=tokenizer.pad_token_id, **gen)
+    finally:
+        tokenizer.padding_side = previous_side
+    return out[:, enc["input_ids"].shape[1] :]
+
+
 def sample_chat(
     model: Any,
     tokenizer: PreTrainedTokenizerBase,
@@ -292,24 +308,17 @@ def sample_chat(
     seed: int,
 ) -> list[str]:
     """In-process sampling (the ``local`` generation backend)."""
-    torch.manual_seed(seed)
-    previous_side = tokenizer.padding_side
-    tokenizer.padding_side = "left"
-    try:
-        texts = [chat_prompt(tokenizer, p) for p in prompts]
-        enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-        out = model.generate(
-            **enc,
-            max_new_tokens=max_new_tokens,
-            do_sample=temperature > 0,
-            temperature=temperature if temperature > 0 else None,
-            top_p=0.95 if temperature > 0 else None,
-            pad_token_id=tokenizer.pad_token_id,
-        )
-        new = out[:, enc["input_ids"].shape[1] :]
-        return [t.strip() for t in tokenizer.batch_decode(new, skip_special_tokens=True)]
-    finally:
-        tokenizer.padding_side = previous_side
+    new = _new_tokens(
+        model,
+        tokenizer,
+        prompts,
+        seed,
+        max_new_tokens=max_new_tokens,
+        do_sample=temperature > 0,
+        temperature=temperature if temperature > 0 else None,
+        top_p=0.95 if temperature > 0 else None,
+    )
+    return [t.strip() for t in tokenizer.batch_decode(new, skip_special_tokens=True)]
 
 
 @torch.no_grad()
@@ -323,25 +332,19 @@ def sample_tokens(
     seed: int,
 ) -> list[list[int]]:
     """Sampled answers as token ids, each cut after its end-of-sequence token (on-policy data)."""
-    torch.manual_seed(seed)
-    previous_side = tokenizer.padding_side
-    tokenizer.padding_side = "left"
-    try:
-        texts = [chat_prompt(tokenizer, p) for p in prompts]
-        enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-        out = model.generate(
-            **enc,
-            max_new_tokens=max_new_tokens,
-            do_sample=True,
-            temperature=temperature,
-            top_p=1.0,
-            top_k=0,
-            pad_token_id=tokenizer.pad_token_id,
-        )
-    finally:
-        tokenizer.padding_side = previous_side
+    new = _new_tokens(
+        model,
+        tokenizer,
+        prompts,
+        seed,
+        max_new_tokens=max_new_tokens,
+        do_sample=True,
+        temperature=temperature,
+        top_p=1.0,
+        top_k=0,
+    )
     answers = []
-    for row in out[:, enc["input_ids"].shape[1] :].tolist():
+    for row in new.tolist():
         tokens = []
         for t in row:
             tokens.append(t)
