@@ -67,6 +67,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
     },
     "cd": {**BASELINE, "objective": "context_distillation"},
     "cd_kl2": {**BASELINE, "objective": "context_distillation", "kl_anchor_weight": 2.0},
+    "cd_sft_kl2": {**BASELINE, "objective": "context_distillation_sft", "kl_anchor_weight": 2.0},
     "sdft": {**BASELINE, "objective": "sdft", "learning_rate": 5e-4, "min_steps": 24},
     "sdft_kl2": {
         **BASELINE,
@@ -220,11 +221,11 @@ def main() -> None:
                 )
                 state["rows"].append(row)
                 print(json.dumps(row), flush=True)
-                _save(state, names)
-    _save(state, names, final=True)
+                _save(state, args.out)
+    _save(state, args.out, final=True)
 
 
-def _save(state: dict[str, Any], names: list[str], final: bool = False) -> None:
+def _save(state: dict[str, Any], out: str, final: bool = False) -> None:
     by_setting: dict[str, dict[str, Any]] = {}
     for name in SETTINGS:
         rows = [r for r in state["rows"] if r["setting"] == name]
@@ -240,7 +241,7 @@ def _save(state: dict[str, Any], names: list[str], final: bool = False) -> None:
             "settings": by_setting,
         }
     )
-    write_json("objectives.json", state)
+    write_json(out, state)
     if final:
         print_table(
             ["setting", "passages", "learned", "f1 gain", "general after", "min", "train s"],

@@ -94,7 +94,9 @@ class Settings(BaseSettings):
     # model with the document in context). Context distillation is the default: with the KL anchor
     # it taught the Zorblax fact with each of 3 candidates where sft taught it with 1 of 3 (in the
     # service: 0 of 3), and moved the adapter less (general suite 0.79-0.80 against 0.76-0.77).
-    objective: Literal["sft", "context_distillation", "sdft"] = "context_distillation"
+    objective: Literal["sft", "context_distillation", "context_distillation_sft", "sdft"] = (
+        "context_distillation"
+    )
     # The KL anchor: weight x KL(serving model || candidate) on the answers to kl_anchor_size
     # rehearsal prompts, kl_anchor_batch of them per step (0: off).
     kl_anchor_weight: float = Field(2.0, ge=0)

@@ -203,15 +203,18 @@ def objective_data(
         own = parse_qa(text) if style == "qa" else []
         cloze = cloze_probes(doc.title, doc.text, config.distill_questions)
         per_doc.append(training_questions(own, cloze, doc.probes, config.distill_questions))
-    if objective == "context_distillation":
+    if objective.startswith("context_distillation"):
         examples: list[Example] = []
         for doc, questions in zip(docs, per_doc, strict=True):
             examples += distill_examples(
                 base, tokenizer, doc.title, doc.text, questions, config.answer_max_tokens
             )
+        own_data = candidate_examples(docs, style, selfedits)
+        if objective == "context_distillation_sft":
+            return examples + own_data, None
         # A teacher that answered nothing (or a text no question could be cut from) leaves the
         # candidate SEAL's own data to learn from rather than nothing.
-        return examples or candidate_examples(docs, style, selfedits), None
+        return examples or own_data, None
     data = [on_policy_data(d.title, d.text, qs) for d, qs in zip(docs, per_doc, strict=True)]
     return [], OnPolicy(
         [q for d in data for q in d.questions], [t for d in data for t in d.teacher_prompts]

@@ -5,6 +5,9 @@ replaces (the inner loop's update; measured against each other by ``bench/object
   question-answer chat turns): SEAL's update.
 - ``context_distillation`` (off-policy): the frozen base model *with the document in its prompt*
   answers questions about it, and the student learns those answers *without* the document.
+- ``context_distillation_sft``: both: the teacher's closed-book answers and SEAL's own examples
+  (document chunks and the self-edit). The teacher answers right only as often as the small model
+  reads well in context; the document itself carries the exact spans questions ask about.
 - ``sdft`` (on-policy self-distillation; Shenfeld, Damani, Hübotter, Agrawal, 2026): the student
   samples answers without the document; the frozen base model with the document scores the same
   tokens; the loss is the per-token KL between the two distributions over the whole vocabulary.
@@ -32,7 +35,7 @@ from seal.selfedit import QA, Example, document_text
 if TYPE_CHECKING:
     from seal.modeling import TrainConfig
 
-OBJECTIVES = ("sft", "context_distillation", "sdft")
+OBJECTIVES = ("sft", "context_distillation", "context_distillation_sft", "sdft")
 
 OPEN_BOOK_PROMPT = "{doc}\n\nAnswer the question from the text above.\n{question}"
 
