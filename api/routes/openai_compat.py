@@ -15,15 +15,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from adapter_store.models import AdapterVersion
 from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
+from api.query_body import parse_query
 from core.errors import ServiceError
 from core.settings import Settings
 from serving.router import BASE, AdapterRouter, resolve_model, tenant_model_id
 from serving.scoping import Route, ScopeRouter, query_text
 
 router = APIRouter(prefix="/v1", tags=["openai"])
-
-# Fields a tenant may not set: they would reach around the routing or load the server.
-_FORBIDDEN = {"lora_request", "lora_name", "lora_path"}
 
 
 @router.get("/models")
@@ -44,28 +42,6 @@ def models(tenant: CurrentTenant) -> dict[str, Any]:
     }
 
 
-async def _read_body(request: Request, settings: Settings) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ServiceError("invalid_json", "the body is not valid JSON (or not UTF-8)") from None
-    if not isinstance(body, dict):
-        raise ServiceError("validation_error", "the body must be a JSON object")
-    problems = [f"`{k}` is not accepted" for k in sorted(_FORBIDDEN & body.keys())]
-    for field in ("max_tokens", "max_completion_tokens"):
-        value = body.get(field)
-        if value is not None and (
-            not isinstance(value, int) or not 1 <= value <= settings.max_query_tokens
-        ):
-            problems.append(f"`{field}` must be an integer from 1 to {settings.max_query_tokens}")
-    if body.get("n", 1) != 1:
-        problems.append("`n` must be 1")
-    if problems:
-        raise ServiceError("validation_error", "; ".join(problems))
-    body.setdefault("max_tokens", min(256, settings.max_query_tokens))
-    return body
-
-
 def _scopes(request: Request) -> ScopeRouter:
     scopes: ScopeRouter | None = getattr(request.app.state, "scope_router", None)
     if scopes is None:
@@ -83,7 +59,11 @@ def _router(request: Request) -> AdapterRouter:
 async def _forward(
     request: Request, path: str, tenant: Any, session: Any, settings: Settings
 ) -> Any:
-    body = await _read_body(request, settings)
+    body = parse_query(
+        await request.body(),
+        chat=path.endswith("chat/completions"),
+        max_tokens=settings.max_query_tokens,
+    )
     asked_base, version = resolve_model(session, tenant, body.get("model"))
     if asked_base:
         route = Route(BASE, None, "requested_base")

@@ -199,17 +199,56 @@ def test_cancel_then_cancel_again_is_409(client):
     )
 
 
-def test_query_validation(client):
-    _, headers = _tenant(client)
-    _error(
-        client.post(
-            "/v1/chat/completions",
-            headers=headers,
-            json={"messages": [], "max_tokens": 100000, "n": 3, "lora_request": {}},
+@pytest.mark.parametrize(
+    ("body", "status", "code", "fragment"),
+    [
+        ({"messages": [], "lora_request": {}}, 400, "invalid_request", "`lora_request` is not"),
+        (
+            {"messages": [{"role": "user", "content": "hi"}], "min_tokens": 9, "ignore_eos": True},
+            400,
+            "invalid_request",
+            "`ignore_eos`, `min_tokens` are not accepted",
         ),
+        (
+            {"messages": [{"role": "user", "content": "hi"}], "n": True},
+            422,
+            "validation_error",
+            "`n`",
+        ),
+        (
+            {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 100000},
+            422,
+            None,
+            "1 to",
+        ),
+        ({"messages": []}, 422, "validation_error", "`messages`"),
+    ],
+)
+def test_query_validation(client, body, status, code, fragment):
+    _, headers = _tenant(client)
+    resp = client.post("/v1/chat/completions", headers=headers, json=body)
+    _error(resp, status, code or "validation_error", fragment)
+
+
+def test_query_refuses_what_json_allows_but_text_does_not(client):
+    _, headers = _tenant(client)
+    json_h = {**headers, "Content-Type": "application/json"}
+    lone = b'{"messages": [{"role": "user", "content": "\\ud800"}]}'
+    _error(
+        client.post("/v1/chat/completions", content=lone, headers=json_h),
         422,
         "validation_error",
-        "`lora_request` is not accepted",
+        "lone surrogate",
+    )
+    nan = b'{"messages": [{"role": "user", "content": "hi"}], "temperature": NaN}'
+    _error(
+        client.post("/v1/chat/completions", content=nan, headers=json_h), 400, "invalid_json", ""
+    )
+    _error(
+        client.post("/v1/completions", json={"prompt": ["a", "b"]}, headers=headers),
+        422,
+        "validation_error",
+        "`prompt`",
     )
 
 
