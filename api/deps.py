@@ -21,6 +21,12 @@ from core.settings import Settings, get_settings
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+# A database id: a path segment beyond what BIGINT holds would reach the database as an overflow
+# (a 500); it is a 422 here.
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
 def get_session() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
@@ -67,7 +73,7 @@ def current_tenant(session: SessionDep, authorization: AuthHeader = None) -> Ten
 CurrentTenant = Annotated[Tenant, Depends(current_tenant)]
 
 
-def tenant_job(tenant: CurrentTenant, session: SessionDep, job_id: Annotated[int, Path()]) -> Job:
+def tenant_job(tenant: CurrentTenant, session: SessionDep, job_id: RowId) -> Job:
     job = session.get(Job, job_id)
     if job is None or job.tenant_id != tenant.id:
         raise not_found("job", job_id)
@@ -77,7 +83,7 @@ def tenant_job(tenant: CurrentTenant, session: SessionDep, job_id: Annotated[int
 TenantJob = Annotated[Job, Depends(tenant_job)]
 
 
-def admin_tenant(session: SessionDep, tenant_id: Annotated[int, Path()]) -> Tenant:
+def admin_tenant(session: SessionDep, tenant_id: RowId) -> Tenant:
     tenant = session.get(Tenant, tenant_id)
     if tenant is None:
         raise not_found("tenant", tenant_id)
@@ -87,7 +93,7 @@ def admin_tenant(session: SessionDep, tenant_id: Annotated[int, Path()]) -> Tena
 AdminTenant = Annotated[Tenant, Depends(admin_tenant)]
 
 
-def admin_adapter(session: SessionDep, adapter_id: Annotated[int, Path()]) -> AdapterVersion:
+def admin_adapter(session: SessionDep, adapter_id: RowId) -> AdapterVersion:
     version = session.get(AdapterVersion, adapter_id)
     if version is None:
         raise not_found("adapter", adapter_id)
@@ -97,7 +103,7 @@ def admin_adapter(session: SessionDep, adapter_id: Annotated[int, Path()]) -> Ad
 AdminAdapter = Annotated[AdapterVersion, Depends(admin_adapter)]
 
 
-def admin_document(session: SessionDep, document_id: Annotated[int, Path()]) -> Document:
+def admin_document(session: SessionDep, document_id: RowId) -> Document:
     doc = session.get(Document, document_id)
     if doc is None:
         raise not_found("document", document_id)
@@ -107,7 +113,7 @@ def admin_document(session: SessionDep, document_id: Annotated[int, Path()]) -> 
 AdminDocument = Annotated[Document, Depends(admin_document)]
 
 
-def admin_policy(session: SessionDep, policy_id: Annotated[int, Path()]) -> PolicyVersion:
+def admin_policy(session: SessionDep, policy_id: RowId) -> PolicyVersion:
     version = session.get(PolicyVersion, policy_id)
     if version is None:
         raise not_found("policy", policy_id)

@@ -139,15 +139,19 @@ class AdapterPublic(BaseModel):
     decided_at: datetime | None
 
 
+# Ids a client sends: within BIGINT, or the database would overflow (a 500) instead of a 422.
+_ID_MAX = 2**63 - 1
+
+
 class RollbackIn(Strict):
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=_ID_MAX)
 
 
 class PolicyRoundCreate(Strict):
     """Start a ReST-EM round. Without ``tenant_id`` it trains the global policy; with one, that
     tenant's own policy, on its documents only (its policy must opt in)."""
 
-    tenant_id: int | None = None
+    tenant_id: int | None = Field(None, ge=1, le=_ID_MAX)
     source: Literal["squad", "tenants"] | None = None  # default: squad (global), tenants (tenant)
     contexts: int | None = Field(None, ge=1, le=400)
     k: int | None = Field(None, ge=1, le=16)
@@ -156,8 +160,9 @@ class PolicyRoundCreate(Strict):
 
 
 class PolicyRollbackIn(Strict):
-    tenant_id: int | None = None  # None: the global policy
-    version: int | None = None  # None: the previous version (or the base model)
+    tenant_id: int | None = Field(None, ge=1, le=_ID_MAX)  # None: the global policy
+    # None: the previous version (or the base model)
+    version: int | None = Field(None, ge=1, le=_ID_MAX)
 
 
 class RoundPublic(BaseModel):

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from adapter_store.jobs import job_events
 from adapter_store.models import Job, JobStatus
-from api.deps import CurrentTenant, SessionDep, TenantJob
+from api.deps import MAX_ROW_ID, CurrentTenant, SessionDep, TenantJob
 from api.presenters import event_public, job_public
 from api.schemas import EventPublic, JobPublic
 from api.usecases import cancel_job
@@ -45,7 +45,7 @@ def get_job(job: TenantJob, session: SessionDep) -> JobPublic:
 
 @router.get("/{job_id}/events", response_model=list[EventPublic])
 def get_events(
-    job: TenantJob, session: SessionDep, after: Annotated[int, Query(ge=0)] = 0
+    job: TenantJob, session: SessionDep, after: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0
 ) -> list[EventPublic]:
     """The job's transitions and progress events, oldest first (`after` = last event id seen)."""
     return [event_public(e) for e in job_events(session, job.id, after)]  # type: ignore[arg-type]

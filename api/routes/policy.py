@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, col, select
 
 from adapter_store.models import PolicyRound, PolicySample, PolicyVersion, policy_scope
 from adapter_store.policies import active_policy, round_events
 from api.deps import (
+    MAX_ROW_ID,
     AdminDep,
     AdminPolicy,
     JsonBody,
+    RowId,
     SessionDep,
     SettingsDep,
     StoreDep,
@@ -54,7 +56,7 @@ def create_round(body: PolicyRoundCreate, session: SessionDep) -> RoundPublic:
 @router.get("/rounds", response_model=list[RoundPublic])
 def list_rounds(
     session: SessionDep,
-    tenant_id: Annotated[int | None, Query()] = None,
+    tenant_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RoundPublic]:
     """Rounds, newest first, with their reports (held-out rewards of the current and new policy,
@@ -66,7 +68,7 @@ def list_rounds(
 
 
 @router.get("/rounds/{round_id}", response_model=RoundDetail)
-def get_round(session: SessionDep, round_id: Annotated[int, Path()]) -> RoundDetail:
+def get_round(session: SessionDep, round_id: RowId) -> RoundDetail:
     """One round with its progress events."""
     rnd = _round(session, round_id)
     return RoundDetail(
@@ -78,11 +80,11 @@ def get_round(session: SessionDep, round_id: Annotated[int, Path()]) -> RoundDet
 @router.get("/rounds/{round_id}/samples", response_model=SamplesPage)
 def list_samples(
     session: SessionDep,
-    round_id: Annotated[int, Path()],
+    round_id: RowId,
     split: Annotated[str | None, Query(pattern="^(train|heldout)$")] = None,
     kept: Annotated[bool | None, Query()] = None,
     context: Annotated[str | None, Query(max_length=64)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> SamplesPage:
     """The round's (context, self-edit, reward) records, filterable."""
@@ -104,7 +106,7 @@ def list_samples(
 
 @router.get("/versions", response_model=PolicyVersions)
 def list_versions(
-    session: SessionDep, tenant_id: Annotated[int | None, Query()] = None
+    session: SessionDep, tenant_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None
 ) -> PolicyVersions:
     """Policy versions of a scope (the global one, or a tenant's), and which is active."""
     scope = scope_of(session, tenant_id)

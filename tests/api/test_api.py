@@ -187,6 +187,23 @@ def test_other_tenants_resources_are_404(client):
     )
 
 
+def test_ids_beyond_64_bits_are_422_not_a_database_overflow(client):
+    _, headers = _tenant(client)
+    huge = 2**64
+    _error(client.get(f"/v1/jobs/{huge}", headers=headers), 422, "validation_error", "job_id")
+    job_id = client.post("/v1/knowledge", json=DOC, headers=headers).json()["job_id"]
+    events = f"/v1/jobs/{job_id}/events?after={huge}"
+    _error(client.get(events, headers=headers), 422, "validation_error", "after")
+    _error(client.get(f"/v1/admin/tenants/{huge}", headers=ADMIN), 422, "validation_error", "")
+    body = {"version": huge}
+    _error(
+        client.post("/v1/admin/tenants/1/rollback", json=body, headers=ADMIN),
+        422,
+        "validation_error",
+        "version",
+    )
+
+
 def test_cancel_then_cancel_again_is_409(client):
     _, headers = _tenant(client)
     job_id = client.post("/v1/knowledge", json=DOC, headers=headers).json()["job_id"]
