@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
@@ -165,7 +166,46 @@ def scan_text(text: str, context: ScanContext, guards: list[Guard]) -> ScanOutco
         findings.extend(result.findings)
         redactions.extend(result.redactions)
         verdict = max(verdict, result.verdict)
+    findings = mask_quotes(text, findings)
     return ScanOutcome(verdict=verdict, text=apply_redactions(text, redactions), findings=findings)
+
+
+def mask_quotes(text: str, findings: list[Finding]) -> list[Finding]:
+    """Findings quote the text they are about (a flooded sentence, a trigger and its claim); a
+    PII value the policy keeps out (redact or block) must not reach the job, its events or the
+    review queue that way. Every quote of such a value, whole or cut off at the end of an excerpt,
+    becomes ``<TYPE>``, as in the stored text. PII findings themselves carry a span, a type and a
+    keyed fingerprint, never the value."""
+    hidden = sorted(
+        {
+            (text[f.start : f.end], f"<{f.kind}>")
+            for f in findings
+            if f.guard == "pii" and f.start is not None and f.end is not None
+            if f.data.get("action") != "allow"
+        },
+        key=lambda pair: -len(pair[0]),
+    )
+    if not hidden:
+        return findings
+    return [
+        f
+        if f.guard == "pii"
+        else replace(f, explanation=_mask(f.explanation, hidden), data=_mask_data(f.data, hidden))
+        for f in findings
+    ]
+
+
+def _mask(quote: str, hidden: list[tuple[str, str]]) -> str:
+    for value, label in hidden:
+        quote = quote.replace(value, label)
+        # An excerpt cut at its length limit may end inside the value ("... call +1 415 55'").
+        for k in range(len(value) - 1, 3, -1):
+            quote = re.sub(re.escape(value[:k]) + r"(?=['\"])", label, quote)
+    return quote
+
+
+def _mask_data(data: dict[str, Any], hidden: list[tuple[str, str]]) -> dict[str, Any]:
+    return {k: _mask(v, hidden) if isinstance(v, str) else v for k, v in data.items()}
 
 
 def scan_batch(

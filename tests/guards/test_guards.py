@@ -251,6 +251,25 @@ def test_repeated_sentence_is_flooding(guards):
     assert out.verdict == Verdict.QUARANTINE and "repeated_sentence" in kinds(out, "flooding")
 
 
+def test_findings_never_quote_a_pii_value_the_policy_keeps_out(guards):
+    email = "maria.lopez@example.com"
+    flood = CLEAN + f" Write to {email} about the bridge today." * 4
+    out = scan(guards, flood)  # the default policy redacts e-mail addresses
+    quoted = [f for f in out.findings if f.guard == "flooding"]
+    assert quoted and all(email not in f.explanation for f in quoted)
+    assert "<EMAIL_ADDRESS>" in quoted[0].explanation
+    assert email not in str([f.as_dict() for f in out.findings])
+    # Cut off inside the value at the excerpt's limit, the quoted part is masked too.
+    lead = "Tickets for the harbour festival are sold every single morning by mail: "
+    assert 70 < len(lead) < 80  # the quote (80 characters) ends inside the address
+    cut = scan(guards, CLEAN + f" {lead}{email}." * 4)
+    quotes = [f.explanation for f in cut.findings if f.guard == "flooding"]
+    assert any(lead in q for q in quotes) and not any("maria" in q for q in quotes)
+    # What the policy allows is quoted as written: it is stored as written too.
+    allowed = scan(guards, flood, policy={"pii_mode": "allow"})
+    assert any(email in f.explanation for f in allowed.findings if f.guard == "flooding")
+
+
 def test_near_duplicates_beyond_one_copy_are_flooding(guards):
     copy = CLEAN.replace(" the ", " a ", 1)
     policy = {"pii_mode": "allow"}
