@@ -13,7 +13,8 @@ from fastapi import FastAPI, Request
 from prometheus_client import Counter, Histogram
 
 from adapter_store.artifacts import LocalArtifactStore
-from api.errors import error_response, install_error_handlers
+from api.body_limit import BodySizeLimit
+from api.errors import install_error_handlers
 from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops, policy
 from core.db import get_engine
 from core.settings import Settings, get_settings
@@ -69,16 +70,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Teach a tenant's own LoRA adapter over REST; query it OpenAI-style.",
     )
     install_error_handlers(app)
+    # Innermost (added first): a BaseHTTPMiddleware outside it would wrap the 413 raised while
+    # the body streams in into an exception group, and the route would see a generic error.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.middleware("http")
-    async def limits_and_metrics(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_request_bytes:
-            return error_response(
-                413,
-                "payload_too_large",
-                f"the body has {length} bytes; at most {settings.max_request_bytes}",
-            )
+    async def metrics(request: Request, call_next):
         started = time.perf_counter()
         response = await call_next(request)
         route = request.scope.get("route")

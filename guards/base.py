@@ -6,9 +6,9 @@ A new guard subclasses ``Guard``, declares a pydantic config, and calls ``regist
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-import re
 from dataclasses import asdict, dataclass, field, replace
 from enum import IntEnum
 from typing import Any

@@ -1,5 +1,7 @@
 """API behaviour with a fresh database per test: auth, isolation, validation and the lifecycles."""
 
+import asyncio
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -147,6 +149,46 @@ def test_knowledge_rejects_bad_encodings_and_types(client):
         "payload_too_large",
         "at most 1000000",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/knowledge", 413),  # FastAPI reads a declared body before any dependency
+        ("/v1/admin/tenants", 413),
+        ("/v1/chat/completions", 401),  # authenticates first, then reads
+    ],
+)
+def test_a_chunked_body_is_cut_off_at_the_limit_before_authentication(client, path, status):
+    # At the ASGI level, to see how much of the body was read: a chunked request (no
+    # Content-Length) of 4 MiB in 64 KiB chunks, with no key.
+    pulled, sent = [], []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+
+    async def receive():
+        pulled.append(1)
+        return {"type": "http.request", "body": b"x" * 65_536, "more_body": len(pulled) < 64}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(client.app(scope, receive, send))
+    start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+    assert start["status"] == status, body
+    assert len(pulled) <= 1_000_000 // 65_536 + 1  # stopped at the limit, the rest never read
 
 
 def test_teach_queues_a_job_and_idempotency_key_replays_it(client):
