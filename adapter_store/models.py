@@ -65,6 +65,11 @@ class TenantPolicy(BaseModel):
     # it also slows the learning of a new fact (docs/forgetting.md), so a tenant may trade it.
     rehearsal_size: int | None = PydField(None, ge=0, le=256)
     keep_raw_text: bool = False
+    # Fair-use limits (None: the service's SEAL_TENANT_MAX_* defaults); api/quotas.py.
+    max_active_jobs: int | None = PydField(None, ge=1, le=1000)
+    max_jobs_per_hour: int | None = PydField(None, ge=1, le=100_000)
+    max_queries_per_minute: int | None = PydField(None, ge=1, le=1_000_000)
+    max_scan_chars_per_minute: int | None = PydField(None, ge=1, le=1_000_000_000)
     # May the tenant's accepted documents train a self-edit policy (the outer loop)? "off": never;
     # "own": a policy that writes self-edits for this tenant only; "shared": also the global policy
     # that writes them for every tenant (the tenant's text then shapes others' training data).

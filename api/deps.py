@@ -13,6 +13,7 @@ from sqlmodel import Session
 from adapter_store.artifacts import ArtifactStore, LocalArtifactStore
 from adapter_store.models import AdapterVersion, Document, Job, PolicyVersion, Tenant
 from adapter_store.registry import keys_match, tenant_by_key
+from api.quotas import TenantRates
 from api.schemas import problems
 from core.db import get_engine
 from core.errors import ServiceError, not_found
@@ -145,3 +146,10 @@ async def optional_body(request: Request, model: type[Body]) -> Body:
         return model.model_validate_json(raw) if raw.strip() else model()
     except ValidationError as exc:
         raise ServiceError("validation_error", problems(exc)) from None
+
+
+def tenant_rates(request: Request) -> TenantRates:
+    return request.app.state.tenant_rates  # type: ignore[no-any-return]
+
+
+RatesDep = Annotated[TenantRates, Depends(tenant_rates)]

@@ -22,6 +22,7 @@ _HTTP_CODES = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    429: "rate_limited",
     422: "validation_error",
 }
 
@@ -43,8 +44,10 @@ def _describe(err: dict) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service(_: Request, exc: ServiceError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.code == "unauthorized" else None
-        return error_response(exc.status_code, exc.code, exc.message, headers)
+        headers = dict(exc.headers)
+        if exc.code == "unauthorized":
+            headers["WWW-Authenticate"] = "Bearer"
+        return error_response(exc.status_code, exc.code, exc.message, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

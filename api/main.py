@@ -15,6 +15,7 @@ from prometheus_client import Counter, Histogram
 from adapter_store.artifacts import LocalArtifactStore
 from api.body_limit import BodySizeLimit
 from api.errors import install_error_handlers
+from api.quotas import TenantRates
 from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops, policy
 from core.db import get_engine
 from core.settings import Settings, get_settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Teach a tenant's own LoRA adapter over REST; query it OpenAI-style.",
     )
     install_error_handlers(app)
+    app.state.tenant_rates = TenantRates()
     # Innermost (added first): a BaseHTTPMiddleware outside it would wrap the 413 raised while
     # the body streams in into an exception group, and the route would see a generic error.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

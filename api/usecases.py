@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from adapter_store.artifacts import ArtifactStore
 from adapter_store.documents import decide_quarantined, taught_texts, undo_decision
-from adapter_store.jobs import create_job
+from adapter_store.jobs import create_job, find_by_idempotency_key
 from adapter_store.lifecycle import JOB, ROUND, end_after_decision
 from adapter_store.models import (
     AdapterVersion,
@@ -26,6 +26,7 @@ from adapter_store.models import (
 )
 from adapter_store.policies import create_round, policy_rollback_target, round_events
 from adapter_store.registry import tenant_rollback_target, withdraw_version
+from api.quotas import check_teach_quota
 from core.errors import ServiceError, not_found
 from core.settings import Settings
 from guards import ScanOutcome, build_guards, scan_batch
@@ -50,10 +51,14 @@ def submit_teach(
     tenant: Tenant,
     documents: list[dict[str, Any]],
     idempotency_key: str | None,
+    settings: Settings,
 ) -> Job:
-    """Queue documents to be learned; a replayed idempotency key returns the first job as it is."""
+    """Queue documents to be learned; a replayed idempotency key returns the first job as it is
+    (a replay creates nothing, so the tenant's job quota does not apply to it)."""
     from workers.celery_app import enqueue_teach
 
+    if not (idempotency_key and find_by_idempotency_key(session, tenant.id, idempotency_key)):  # type: ignore[arg-type]
+        check_teach_quota(session, tenant, settings)
     job, created = create_job(session, tenant.id, documents, idempotency_key)  # type: ignore[arg-type]
     if created:
 

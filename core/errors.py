@@ -14,6 +14,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_state": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
+    "rate_limited": 429,
     "validation_error": 422,
     "unavailable": 503,
     "upstream_error": 502,
@@ -22,13 +23,20 @@ STATUS_BY_CODE: dict[str, int] = {
 
 
 class ServiceError(Exception):
-    def __init__(self, code: str, message: str, details: Any = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         if code not in STATUS_BY_CODE:
             raise ValueError(f"unknown error code {code!r}")
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers or {}  # e.g. Retry-After on a 429 or 503
 
     @property
     def status_code(self) -> int:

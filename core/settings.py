@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     max_questions_per_document: int = 20
     max_request_bytes: int = 1_000_000
     max_query_tokens: int = 512
+    # Fair use, per tenant (a tenant's policy may set its own; docs/api.md "Quotas"): jobs that
+    # hold or wait for the worker, jobs created per hour, queries per minute, characters scanned
+    # by /v1/guards/scan per minute. Over a limit the answer is 429 with Retry-After.
+    tenant_max_active_jobs: int = Field(4, ge=1)
+    tenant_max_jobs_per_hour: int = Field(60, ge=1)
+    tenant_max_queries_per_minute: int = Field(120, ge=1)
+    tenant_max_scan_chars_per_minute: int = Field(400_000, ge=1)
 
     # Self-edit generation: "vllm" samples from the served model (the product); "local" samples
     # in-process with transformers (tests on a tiny model, benchmarks without a server).

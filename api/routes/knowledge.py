@@ -26,7 +26,7 @@ def teach(
     """Queue documents to be learned into the tenant's adapter; returns the job at once."""
     check_limits(body.documents, settings)
     docs = [d.model_dump(exclude_none=True) for d in body.documents]
-    job = submit_teach(session, tenant, docs, idempotency_key)
+    job = submit_teach(session, tenant, docs, idempotency_key, settings)
     # A replayed Idempotency-Key gets the first job back, in its current state.
     return JSONResponse(
         JobAccepted(job_id=job.id, status=job.status).model_dump(),

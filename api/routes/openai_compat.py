@@ -59,6 +59,7 @@ def _router(request: Request) -> AdapterRouter:
 async def _forward(
     request: Request, path: str, tenant: Any, session: Any, settings: Settings
 ) -> Any:
+    request.app.state.tenant_rates.check_query(tenant, settings)
     body = parse_query(
         await request.body(),
         chat=path.endswith("chat/completions"),
