@@ -119,6 +119,8 @@ class Tenant(SQLModel, table=True):
     key_prefix: str = Field(max_length=16)
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    # Set by an admin: the tenant's key is refused and its adapters stop serving until enabled.
+    disabled_at: datetime | None = None
 
     @property
     def policy_obj(self) -> TenantPolicy:

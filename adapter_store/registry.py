@@ -38,7 +38,7 @@ def create_tenant(
     session: Session, name: str, policy: TenantPolicy | None = None
 ) -> tuple[Tenant, str]:
     """Create a tenant; return it with its API key, which is shown once and stored only hashed."""
-    api_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = new_api_key()
     tenant = Tenant(
         name=name,
         key_hash=hash_key(api_key),
@@ -53,6 +53,34 @@ def create_tenant(
         raise ServiceError("conflict", f"a tenant named {name!r} already exists") from exc
     session.refresh(tenant)
     return tenant, api_key
+
+
+def new_api_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def rotate_key(session: Session, tenant: Tenant) -> str:
+    """Give the tenant a new key; the old one stops working with this commit."""
+    api_key = new_api_key()
+    tenant.key_hash = hash_key(api_key)
+    tenant.key_prefix = api_key[: len(KEY_PREFIX) + 4]
+    session.add(tenant)
+    session.commit()
+    session.refresh(tenant)
+    return api_key
+
+
+def set_disabled(session: Session, tenant: Tenant, disabled: bool) -> Tenant:
+    """Disable (or enable) a tenant: a disabled tenant's key is refused and its active adapter
+    leaves the set the model server is told to keep loaded (``active_versions``)."""
+    if disabled and tenant.disabled_at is None:
+        tenant.disabled_at = utcnow()
+    elif not disabled:
+        tenant.disabled_at = None
+    session.add(tenant)
+    session.commit()
+    session.refresh(tenant)
+    return tenant
 
 
 def tenant_by_key(session: Session, api_key: str) -> Tenant | None:
@@ -81,7 +109,8 @@ def active_versions(session: Session) -> list[AdapterVersion]:
     stmt = (
         select(AdapterVersion)
         .join(AdapterAlias, col(AdapterAlias.version_id) == col(AdapterVersion.id))
-        .where(AdapterAlias.alias == ACTIVE)
+        .join(Tenant, col(Tenant.id) == col(AdapterVersion.tenant_id))
+        .where(AdapterAlias.alias == ACTIVE, col(Tenant.disabled_at).is_(None))
     )
     return list(session.exec(stmt))
 

@@ -68,6 +68,8 @@ def current_tenant(session: SessionDep, authorization: AuthHeader = None) -> Ten
     tenant = tenant_by_key(session, _bearer(authorization))
     if tenant is None:
         raise ServiceError("unauthorized", "invalid API key")
+    if tenant.disabled_at is not None:
+        raise ServiceError("forbidden", "this tenant is disabled; an admin can enable it")
     return tenant
 
 

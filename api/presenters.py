@@ -34,6 +34,7 @@ def tenant_public(session: Session, tenant: Tenant) -> TenantPublic:
         policy=tenant.policy,
         created_at=tenant.created_at,
         active_version=active.version if active else None,
+        disabled_at=tenant.disabled_at,
     )
 
 

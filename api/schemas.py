@@ -35,10 +35,15 @@ class TenantPublic(BaseModel):
     policy: dict[str, Any]
     created_at: datetime
     active_version: int | None = None
+    disabled_at: datetime | None = None
 
 
 class TenantCreated(TenantPublic):
     api_key: str
+
+
+class TenantDisabled(TenantPublic):
+    cancelled_jobs: list[int]
 
 
 class QuestionIn(Strict):

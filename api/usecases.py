@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from adapter_store.artifacts import ArtifactStore
 from adapter_store.documents import decide_quarantined, taught_texts, undo_decision
 from adapter_store.jobs import create_job, find_by_idempotency_key
 from adapter_store.lifecycle import JOB, ROUND, end_after_decision
 from adapter_store.models import (
+    TERMINAL_JOB_STATUSES,
     AdapterVersion,
     Document,
     Job,
@@ -25,7 +26,7 @@ from adapter_store.models import (
     policy_scope,
 )
 from adapter_store.policies import create_round, policy_rollback_target, round_events
-from adapter_store.registry import tenant_rollback_target, withdraw_version
+from adapter_store.registry import set_disabled, tenant_rollback_target, withdraw_version
 from api.quotas import check_teach_quota
 from core.errors import ServiceError, not_found
 from core.settings import Settings
@@ -79,14 +80,25 @@ def submit_teach(
     return job
 
 
-def cancel_job(session: Session, job: Job) -> Job:
+def cancel_job(session: Session, job: Job, reason: str = "cancelled by the tenant") -> Job:
     """Cancel a job that has not finished; the worker stops at its next check. A version waiting
     for approval is withdrawn with its job."""
     if JOB.is_terminal(job):
         raise ServiceError("invalid_state", f"job {job.id} is already {job.status}")
     if job.adapter_version_id:
         withdraw_version(session, job.adapter_version_id)
-    return JOB.transition(session, job, JobStatus.cancelled, "cancelled by the tenant")
+    return JOB.transition(session, job, JobStatus.cancelled, reason)
+
+
+def disable_tenant(session: Session, tenant: Tenant) -> list[int]:
+    """Disable a tenant: its key is refused from now on, its adapter stops being served, and its
+    unfinished jobs are cancelled (a version awaiting approval is withdrawn with its job).
+    Returns the cancelled jobs' ids."""
+    set_disabled(session, tenant, True)
+    unfinished = session.exec(
+        select(Job).where(Job.tenant_id == tenant.id, col(Job.status).not_in(TERMINAL_JOB_STATUSES))
+    ).all()
+    return [cancel_job(session, job, "cancelled: the tenant was disabled").id for job in unfinished]  # type: ignore[misc]
 
 
 def scan_for_tenant(

@@ -15,7 +15,7 @@ from adapter_store.models import (
     Tenant,
     VersionStatus,
 )
-from adapter_store.registry import create_tenant, update_policy
+from adapter_store.registry import create_tenant, rotate_key, set_disabled, update_policy
 from api.deps import (
     AdminAdapter,
     AdminDep,
@@ -37,11 +37,12 @@ from api.schemas import (
     RollbackIn,
     TenantCreate,
     TenantCreated,
+    TenantDisabled,
     TenantPatch,
     TenantPublic,
     problems,
 )
-from api.usecases import decide_document, decide_version, rollback_tenant
+from api.usecases import decide_document, decide_version, disable_tenant, rollback_tenant
 from core.errors import ServiceError
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep])
@@ -75,6 +76,28 @@ def patch_tenant(body: TenantPatch, tenant: AdminTenant, session: SessionDep) ->
         update_policy(session, tenant, body.policy)
     except ValidationError as exc:
         raise ServiceError("validation_error", problems(exc, "policy.")) from None
+    return tenant_public(session, tenant)
+
+
+@router.post("/tenants/{tenant_id}/rotate-key", response_model=TenantCreated)
+def rotate(tenant: AdminTenant, session: SessionDep) -> TenantCreated:
+    """Give the tenant a new API key (in this reply only); the old key stops working at once."""
+    key = rotate_key(session, tenant)
+    return TenantCreated(**tenant_public(session, tenant).model_dump(), api_key=key)
+
+
+@router.post("/tenants/{tenant_id}/disable", response_model=TenantDisabled)
+def disable(tenant: AdminTenant, session: SessionDep) -> TenantDisabled:
+    """Refuse the tenant's key, stop serving its adapter and cancel its unfinished jobs. Its data
+    and versions stay; enabling it restores its key and its active adapter."""
+    cancelled = disable_tenant(session, tenant)
+    return TenantDisabled(**tenant_public(session, tenant).model_dump(), cancelled_jobs=cancelled)
+
+
+@router.post("/tenants/{tenant_id}/enable", response_model=TenantPublic)
+def enable(tenant: AdminTenant, session: SessionDep) -> TenantPublic:
+    """Accept the tenant's key again; its active adapter is loaded on the next reconcile pass."""
+    set_disabled(session, tenant, False)
     return tenant_public(session, tenant)
 
 
