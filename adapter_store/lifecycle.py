@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 
@@ -87,18 +88,33 @@ class Lifecycle(Generic[Row]):
         progress: float | None = None,
         data: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
+        with_move: Callable[[Session], None] | None = None,
     ) -> Row:
         """Move the run to a new state and log the event, refusing moves the lifecycle does not
         allow. The caller's pending changes to the row (a report, metrics) are committed first;
-        the state is then re-read, so a concurrent cancel is seen."""
+        the state is then re-read, so a concurrent cancel is seen.
+
+        The move itself is a compare-and-set (``UPDATE ... WHERE status = <the state read>``): of
+        two writers racing from the same state (a cancel and the worker's promotion), exactly one
+        wins and the other gets ``invalid_state``. ``with_move`` stages more changes (an alias
+        move) that commit with the move, or not at all."""
         session.commit()
         session.refresh(row)
         current = row.status  # type: ignore[attr-defined]
         if status not in self.allowed.get(current, frozenset()):
-            raise ServiceError(
-                "invalid_state",
-                f"{self.kind} {row.id} is {current}; it cannot become {status}",  # type: ignore[attr-defined]
-            )
+            raise self._refused(row, current, status)
+        table = type(row)
+        moved = session.execute(
+            update(table)
+            .where(col(table.id) == row.id, col(table.status) == current)  # type: ignore[attr-defined]
+            .values(status=status)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            session.rollback()
+            session.refresh(row)
+            raise self._refused(row, row.status, status)  # type: ignore[attr-defined]
+        if with_move is not None:
+            with_move(session)
         row.status = status
         if status in self.terminal and status != self.failed:
             progress = 1.0 if progress is None else progress
@@ -110,6 +126,12 @@ class Lifecycle(Generic[Row]):
         session.commit()
         session.refresh(row)
         return row
+
+    def _refused(self, row: Row, current: str, status: str) -> ServiceError:
+        return ServiceError(
+            "invalid_state",
+            f"{self.kind} {row.id} is {current}; it cannot become {status}",  # type: ignore[attr-defined]
+        )
 
     def events(self, session: Session, row_id: int, after_id: int = 0) -> list[EventBase]:
         fk = getattr(self.event_model, self.event_fk)

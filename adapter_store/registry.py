@@ -156,8 +156,11 @@ def register_version(
     )
 
 
-def set_active(session: Session, tenant_id: int, version_id: int | None) -> None:
-    """Point the tenant's ``active`` alias at a version (None: serve the base model). One update."""
+def set_active(
+    session: Session, tenant_id: int, version_id: int | None, *, commit: bool = True
+) -> None:
+    """Point the tenant's ``active`` alias at a version (None: serve the base model). One update;
+    ``commit=False`` leaves it in the caller's transaction (a job's promotion commits both)."""
     alias = session.get(AdapterAlias, (tenant_id, ACTIVE))
     if version_id is None:
         if alias:
@@ -168,7 +171,8 @@ def set_active(session: Session, tenant_id: int, version_id: int | None) -> None
         session.add(alias)
     else:
         session.add(AdapterAlias(tenant_id=tenant_id, alias=ACTIVE, version_id=version_id))
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def withdraw_version(session: Session, version_id: int) -> None:

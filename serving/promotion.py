@@ -43,13 +43,24 @@ def activate(
     admin: VLLMAdmin | None,
 ) -> None:
     """Make ``version`` (None: the base model) the tenant's active adapter."""
+    prepare_activation(tenant_id, version, store, admin)
+    set_active(session, tenant_id, version.id if version else None)
+
+
+def prepare_activation(
+    tenant_id: int,
+    version: AdapterVersion | None,
+    store: ArtifactStore,
+    admin: VLLMAdmin | None,
+) -> None:
+    """Everything ``activate`` does before the alias moves: checks, and loading the version into
+    the model server, so that a failed load leaves the alias where it was."""
     if version is not None:
         if version.tenant_id != tenant_id:
             raise ServiceError("not_found", f"adapter {version.id} not found")
         if version.status != VersionStatus.ready:
             raise ServiceError("invalid_state", f"version {version.version} is {version.status}")
         preload(version, store, admin)
-    set_active(session, tenant_id, version.id if version else None)
 
 
 Version = AdapterVersion | PolicyVersion

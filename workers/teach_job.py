@@ -39,7 +39,7 @@ from adapter_store.models import (
     VersionStatus,
 )
 from adapter_store.policies import policy_for_tenant
-from adapter_store.registry import get_active_version, register_version
+from adapter_store.registry import get_active_version, register_version, set_active
 from core.db import get_engine, session_scope
 from core.settings import Settings, get_settings
 from gates import GateContext, GateResult, run_gates
@@ -614,7 +614,7 @@ def register(env: JobEnv, run: TeachRun) -> None:
 
 def decide(env: JobEnv, run: TeachRun) -> str:
     """Promote the new version, leave it for an admin, or reject it (the old one keeps serving)."""
-    from serving.promotion import activate, serving_admin
+    from serving.promotion import prepare_activation, serving_admin
 
     with env.session() as s:
         job = _job(s, env.job_id)
@@ -644,19 +644,32 @@ def decide(env: JobEnv, run: TeachRun) -> str:
                 s, job, S.awaiting_approval, "waiting for an admin's approval", data=info
             )
             return S.awaiting_approval
+        uri = version.artifact_uri
         try:
-            activate(s, run.tenant_id, version, env.store, serving_admin(env.settings))
-        except Exception:
-            # A failed job leaves no adapter version: the alias never moved, so drop the row and
-            # its files.
+            prepare_activation(run.tenant_id, version, env.store, serving_admin(env.settings))
+            # The job becomes promoted and the alias moves in one commit, and only if the job is
+            # still where it was: a cancel that won the race leaves the alias untouched.
+            JOB.transition(
+                s,
+                job,
+                S.promoted,
+                f"{version.name} is now active",
+                data=info,
+                with_move=lambda tx: set_active(tx, run.tenant_id, version.id, commit=False),
+            )
+        except Exception as exc:
+            # A failed (or cancelled) job leaves no adapter version: the alias never moved, so
+            # drop the row and its files.
             s.rollback()
+            job = _job(s, env.job_id)
             job.adapter_version_id = None
             s.add(job)
-            s.delete(version)
+            s.delete(s.get(AdapterVersion, run.version_id))
             s.commit()
-            env.store.delete(version.artifact_uri)
+            env.store.delete(uri)
+            if job.status == S.cancelled:
+                raise Cancelled from exc
             raise
-        JOB.transition(s, job, S.promoted, f"{version.name} is now active", data=info)
         return S.promoted
 
 

@@ -45,6 +45,28 @@ def test_job_transitions_follow_the_lifecycle_and_log_every_move(any_engine):
         ]
 
 
+def test_of_two_writers_racing_from_one_state_exactly_one_moves_the_run(any_engine, monkeypatch):
+    with Session(any_engine, expire_on_commit=False) as s:
+        a, _ = create_tenant(s, "a")
+        job, _ = create_job(s, a.id, [{"text": "x"}])
+        JOB.transition(s, job, JobStatus.scanning, "scan")
+    worker = Session(any_engine, expire_on_commit=False)
+    stale = worker.get(Job, job.id)
+    # The worker read `scanning`; a cancel commits before the worker's move is written.
+    with Session(any_engine, expire_on_commit=False) as tenant_side:
+        JOB.transition(tenant_side, tenant_side.get(Job, job.id), JobStatus.cancelled, "stop")
+    moved: list[int] = []
+    monkeypatch.setattr(worker, "refresh", lambda row: None)  # the worker's read stays stale
+    with pytest.raises(ServiceError, match="is cancelled; it cannot become generating"):
+        JOB.transition(
+            worker, stale, JobStatus.generating, "go on", with_move=lambda tx: moved.append(1)
+        )
+    assert moved == []  # what was to commit with the move did not run
+    with Session(any_engine) as check:
+        assert check.get(Job, job.id).status == JobStatus.cancelled
+    worker.close()
+
+
 def test_rounds_share_the_lifecycle_with_their_own_states(any_engine):
     with Session(any_engine, expire_on_commit=False) as s:
         rnd = create_round(s, GLOBAL_SCOPE, None, "squad", {})

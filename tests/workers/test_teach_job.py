@@ -6,10 +6,12 @@ from sqlmodel import Session, select
 
 from adapter_store.artifacts import LocalArtifactStore
 from adapter_store.jobs import create_job, job_events
+from adapter_store.lifecycle import JOB
 from adapter_store.models import (
     AdapterVersion,
     Document,
     Job,
+    JobStatus,
     SelfEditRecord,
     TenantPolicy,
     VersionStatus,
@@ -112,6 +114,31 @@ def test_failed_job_leaves_no_version_and_no_artifact(engine, tiny_settings, sto
     with Session(engine) as s:
         job = s.get(Job, job.id)
         assert job.error["code"] == "internal_error" and "RuntimeError" in job.error["message"]
+        assert s.exec(select(AdapterVersion)).all() == []
+    assert store.keys() == set()
+
+
+def test_a_cancel_during_promotion_wins_and_leaves_nothing_behind(
+    engine, tiny_settings, store, monkeypatch
+):
+    """The worker has passed its last cancel check and is loading the version when the tenant
+    cancels: the version must not go live, and no version or artifact remains."""
+    import serving.promotion as promotion
+
+    real = promotion.prepare_activation
+
+    def cancel_then_load(tenant_id, version, *args):  # type: ignore[no-untyped-def]
+        with Session(engine, expire_on_commit=False) as tenant_side:
+            job = tenant_side.get(Job, version.job_id)
+            JOB.transition(tenant_side, job, JobStatus.cancelled, "cancelled by the tenant")
+        real(tenant_id, version, *args)
+
+    monkeypatch.setattr(promotion, "prepare_activation", cancel_then_load)
+    tenant, job_id, status = _teach(engine, tiny_settings, store)
+    assert status == "cancelled"
+    with Session(engine) as s:
+        assert s.get(Job, job_id).status == JobStatus.cancelled
+        assert get_active_version(s, tenant.id) is None
         assert s.exec(select(AdapterVersion)).all() == []
     assert store.keys() == set()
 
