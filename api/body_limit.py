@@ -5,8 +5,6 @@ authentication, sees it)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,7 +51,7 @@ class BodySizeLimit:
         await self.app(scope, counted, send)
 
 
-def _content_length(scope: dict[str, Any]) -> int | None:
+def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             return int(value) if value.isdigit() else None

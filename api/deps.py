@@ -151,7 +151,7 @@ async def optional_body(request: Request, model: type[Body]) -> Body:
 
 
 def tenant_rates(request: Request) -> TenantRates:
-    return request.app.state.tenant_rates  # type: ignore[no-any-return]
+    return request.app.state.tenant_rates
 
 
 RatesDep = Annotated[TenantRates, Depends(tenant_rates)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlmodel import col, select
@@ -111,8 +113,9 @@ async def rollback(
 ) -> TenantPublic:
     """Move the tenant's active alias back (to `version`, or to the previous servable version)."""
     body = await optional_body(request, RollbackIn)
-    rollback_tenant(session, tenant, body.version, store, settings)
-    return tenant_public(session, tenant)
+    # The database and the model server (loading the version) are blocking work: off the loop.
+    await asyncio.to_thread(rollback_tenant, session, tenant, body.version, store, settings)
+    return await asyncio.to_thread(tenant_public, session, tenant)
 
 
 @router.get("/review", response_model=ReviewQueue)

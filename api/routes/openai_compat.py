@@ -12,8 +12,10 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlmodel import Session
+from starlette.background import BackgroundTask
 
-from adapter_store.models import AdapterVersion
+from adapter_store.models import AdapterVersion, Tenant
 from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
 from api.query_body import parse_query
 from core.errors import ServiceError
@@ -65,7 +67,9 @@ async def _forward(
         chat=path.endswith("chat/completions"),
         max_tokens=settings.max_query_tokens,
     )
-    asked_base, version = resolve_model(session, tenant, body.get("model"))
+    # Database work off the event loop; the session's connection goes back to the pool before
+    # the (slow) model server call, so slow queries cannot exhaust the pool for other routes.
+    asked_base, version = await asyncio.to_thread(_resolve, session, tenant, body.get("model"))
     if asked_base:
         route = Route(BASE, None, "requested_base")
     else:
@@ -97,8 +101,20 @@ async def _forward(
             await resp.aclose()
             return JSONResponse(payload, headers=route.headers())
     return StreamingResponse(
-        _relay(resp, adapters, name), media_type="text/event-stream", headers=route.headers()
+        _relay(resp, adapters, name),
+        media_type="text/event-stream",
+        headers=route.headers(),
+        # A client gone before the stream starts never runs _relay: the upstream response is
+        # closed here all the same (closing twice is harmless).
+        background=BackgroundTask(resp.aclose),
     )
+
+
+def _resolve(session: Session, tenant: Tenant, model: str | None) -> tuple[bool, Any]:
+    try:
+        return resolve_model(session, tenant, model)
+    finally:
+        session.close()  # loaded attributes stay readable; the connection is released
 
 
 async def _send_loaded(

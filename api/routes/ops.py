@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlmodel import Session
 
 from api.deps import SessionDep
 
@@ -24,11 +25,7 @@ def healthz() -> dict[str, str]:
 async def readyz(request: Request, session: SessionDep) -> JSONResponse:
     """Ready when the database answers and the model server is healthy."""
     checks: dict[str, bool] = {}
-    try:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-        checks["database"] = True
-    except Exception:  # noqa: BLE001
-        checks["database"] = False
+    checks["database"] = await asyncio.to_thread(_database_answers, session)
     router_ = getattr(request.app.state, "adapter_router", None)
     if router_ is not None:
         checks["model_server"] = await asyncio.to_thread(router_.admin.healthy)
@@ -36,6 +33,14 @@ async def readyz(request: Request, session: SessionDep) -> JSONResponse:
     return JSONResponse(
         {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
     )
+
+
+def _database_answers(session: Session) -> bool:
+    try:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        return True
+    except Exception:  # noqa: BLE001
+        return False
 
 
 @router.get("/metrics")
