@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # by /v1/guards/scan per minute. Over a limit the answer is 429 with Retry-After.
     tenant_max_active_jobs: int = Field(4, ge=1)
     tenant_max_jobs_per_hour: int = Field(60, ge=1)
-    tenant_max_queries_per_minute: int = Field(120, ge=1)
+    tenant_max_queries_per_minute: int = Field(600, ge=1)
     tenant_max_scan_chars_per_minute: int = Field(400_000, ge=1)
 
     # Self-edit generation: "vllm" samples from the served model (the product); "local" samples
