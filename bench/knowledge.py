@@ -194,6 +194,20 @@ def run_condition(
             save()
 
 
+def paired_gap(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float] | None:
+    """|served F1| and |served contains| difference between two conditions' rows (keyed by
+    passage), pooled over the questions of the passages both have."""
+    common = sorted(set(a) & set(b))
+    if not common:
+        return None
+    n_q = sum(a[k]["n_questions"] for k in common)
+    gap: dict[str, float] = {"n_passages": len(common)}
+    for m in ("f1", "contains"):
+        diff = sum((a[k]["served"][m] - b[k]["served"][m]) * a[k]["n_questions"] for k in common)
+        gap[m] = abs(diff) / n_q
+    return gap
+
+
 def summarize(rows: list[dict[str, Any]], teaches: bool) -> dict[str, Any]:
     n_q = sum(r["n_questions"] for r in rows)
 
@@ -295,20 +309,17 @@ def main() -> None:
                     "policy": CONDITIONS[name].get("policy") or {},
                     **summarize(rows, CONDITIONS[name].get("teach", True)),
                 }
-        noise = conditions.get("noise")
-        default = conditions.get("default")
         state.update(
             {
                 "benchmark": "knowledge",
                 "machine": machine(),
                 "settings": {"k": args.k, "max_tokens": args.max_tokens, "offset": args.offset},
                 "conditions": conditions,
-                # The same condition with another seed: how far two runs of one setting differ.
-                "noise_floor": {
-                    m: abs(noise["served"][m] - default["served"][m]) for m in ("f1", "contains")
-                }
-                if noise and default and noise["n_passages"] == default["n_passages"]
-                else None,
+                # The same condition with another seed: how far two runs of one setting differ,
+                # on the passages both ran.
+                "noise_floor": paired_gap(
+                    state["rows"].get("default", {}), state["rows"].get("noise", {})
+                ),
                 "wall_s": round(state.get("wall_s", 0) + time.perf_counter() - started, 1),
             }
         )
