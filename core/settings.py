@@ -97,10 +97,12 @@ class Settings(BaseSettings):
     # How a candidate learns (seal/objectives.py; measured in docs/benchmarks.md and
     # docs/forgetting.md): "sft" (next-token loss on the document and its self-edits, SEAL's
     # update), "context_distillation" (the base model's open-book answers to the self-edit's and
-    # cloze questions, as closed-book targets) or "sdft" (on-policy self-distillation from the base
-    # model with the document in context). Context distillation is the default: with the KL anchor
-    # it taught the Zorblax fact with each of 3 candidates where sft taught it with 1 of 3 (in the
-    # service: 0 of 3), and moved the adapter less (general suite 0.79-0.80 against 0.76-0.77).
+    # cloze questions, as closed-book targets), "context_distillation_sft" (both) or "sdft"
+    # (on-policy self-distillation from the base model with the document in context). Context
+    # distillation is the default: with the KL anchor it taught the Zorblax fact with each of 3
+    # candidates where sft taught it with 1 of 3 (in the service: 0 of 3). On SQuAD passages the
+    # sweep (bench/objectives.py) found the passage alone + anchor learns more (0.22 of the gold
+    # questions against 0.03) at the same general-suite cost: docs/forgetting.md says what is next.
     objective: Literal["sft", "context_distillation", "context_distillation_sft", "sdft"] = (
         "context_distillation"
     )
