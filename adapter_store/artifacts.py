@@ -52,6 +52,23 @@ class ArtifactStore(ABC):
     def verify(self, key: str, checksum: str) -> bool:
         return directory_checksum(self.local_path(key)) == checksum
 
+    def verified_path(self, key: str, checksum: str) -> Path:
+        """The artifact's local directory, after checking its bytes against the checksum stored
+        when it was committed: a truncated or altered adapter is never handed to the model
+        server."""
+        path = self.local_path(key)
+        if not path.is_dir() or directory_checksum(path) != checksum:
+            raise CorruptArtifact(key)
+        return path
+
+
+class CorruptArtifact(OSError):
+    """An artifact missing, or whose bytes no longer match its stored checksum."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"artifact {key} is missing or does not match its checksum")
+        self.key = key
+
 
 class LocalArtifactStore(ArtifactStore):
     def __init__(self, root: Path) -> None:

@@ -17,6 +17,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "rate_limited": 429,
     "validation_error": 422,
     "unavailable": 503,
+    "insufficient_storage": 507,
     "upstream_error": 502,
     "internal_error": 500,
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from adapter_store.artifacts import ArtifactStore
+from adapter_store.artifacts import ArtifactStore, CorruptArtifact
 from adapter_store.lifecycle import require_status
 from adapter_store.models import AdapterVersion, PolicyVersion, VersionStatus, utcnow
 from adapter_store.policies import set_active_policy
@@ -27,7 +27,15 @@ def preload(
     if admin is None:
         return
     try:
-        admin.load_adapter(version.name, store.local_path(version.artifact_uri))
+        admin.load_adapter(
+            version.name, store.verified_path(version.artifact_uri, version.checksum)
+        )
+    except CorruptArtifact as exc:
+        raise ServiceError(
+            "unavailable",
+            f"{version.name}'s files do not match their checksum; it is not served and the "
+            "previous version keeps serving",
+        ) from exc
     except (ServingError, OSError) as exc:
         raise ServiceError(
             "unavailable",

@@ -73,8 +73,9 @@ class AdapterRouter:
 
     def ensure_loaded(self, version: AdapterVersion | PolicyVersion) -> None:
         try:
-            self.admin.load_adapter(version.name, self.store.local_path(version.artifact_uri))
-        except (ServingError, OSError) as exc:
+            path = self.store.verified_path(version.artifact_uri, version.checksum)
+            self.admin.load_adapter(version.name, path)
+        except (ServingError, OSError) as exc:  # CorruptArtifact is an OSError: logged, not served
             raise ServiceError(
                 "unavailable", "the model server could not load the adapter"
             ) from exc

@@ -12,6 +12,7 @@ or promotion fails, the committed files (and the row) are deleted.
 from __future__ import annotations
 
 import functools
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from adapter_store.models import (
 from adapter_store.policies import policy_for_tenant
 from adapter_store.registry import get_active_version, register_version, set_active
 from core.db import get_engine, session_scope
+from core.errors import ServiceError
 from core.settings import Settings, get_settings
 from gates import GateContext, GateResult, run_gates
 from gates.base import Router
@@ -558,10 +560,19 @@ def register(env: JobEnv, run: TeachRun) -> None:
     assert run.result is not None and run.selected is not None
     store = env.store
     scratch = store.scratch_dir()
-    save_adapter(run.selected.model, scratch)
     scope_, _ = run.scopes[run.selected.index]
-    scope_.save(scratch)
-    key, checksum = store.commit_dir(scratch, prefix=f"tenants/{run.tenant_id}")
+    try:
+        save_adapter(run.selected.model, scratch)
+        scope_.save(scratch)
+        key, checksum = store.commit_dir(scratch, prefix=f"tenants/{run.tenant_id}")
+    except OSError as exc:
+        # A full disk (or any write error) mid-save: the half-written directory goes, the job
+        # fails with the reason, and no version is registered.
+        shutil.rmtree(scratch, ignore_errors=True)
+        reason = exc.strerror or type(exc).__name__
+        raise ServiceError(
+            "insufficient_storage", f"the adapter could not be saved ({reason}); nothing was kept"
+        ) from exc
     if not run.passed:
         status = VersionStatus.rejected
     elif run.policy.auto_promote:

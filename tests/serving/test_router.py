@@ -1,12 +1,15 @@
 """The adapter reconciler's decisions: what it loads and unloads, policies included. vLLM's admin
 endpoints are stood in for by a recorder (the real server is exercised by the end-to-end tests)."""
 
+import pytest
 from sqlmodel import Session
 
 from adapter_store.artifacts import LocalArtifactStore
 from adapter_store.models import PolicyStatus, VersionStatus
 from adapter_store.policies import register_policy
 from adapter_store.registry import create_tenant, register_version, set_active
+from core.errors import ServiceError
+from serving.promotion import preload
 from serving.router import BASE, AdapterRouter
 
 
@@ -27,7 +30,15 @@ class RecordingAdmin:
         self.unloaded.append(name)
 
 
-def _policy(session, name, status):
+def _artifact(store, prefix):
+    """A committed (tiny) adapter directory: its key and the checksum the store recorded."""
+    scratch = store.scratch_dir()
+    (scratch / "adapter_config.json").write_text("{}")
+    return store.commit_dir(scratch, prefix)
+
+
+def _policy(session, store, name, status):
+    key, checksum = _artifact(store, "policies")
     return register_policy(
         session,
         scope="global",
@@ -36,8 +47,8 @@ def _policy(session, name, status):
         parent_id=None,
         round_id=None,
         status=status,
-        artifact_uri=f"policies/{name}",
-        checksum="0" * 64,
+        artifact_uri=key,
+        checksum=checksum,
         metrics={},
     )
 
@@ -45,26 +56,15 @@ def _policy(session, name, status):
 def test_reconcile_keeps_active_policies_and_evaluated_ones_and_unloads_ended_ones(
     engine, tmp_path
 ):
+    store = LocalArtifactStore(tmp_path)
     with Session(engine, expire_on_commit=False) as s:
         tenant, _ = create_tenant(s, "acme")
-        old, new = (
-            register_version(
-                s,
-                tenant_id=tenant.id,
-                artifact_uri=f"tenants/{n}",
-                checksum="0" * 64,
-                parent_id=None,
-                job_id=None,
-                status=VersionStatus.ready,
-                metrics={},
-            )
-            for n in (1, 2)
-        )
+        old, new = (_version(s, store, tenant.id) for _ in range(2))
         set_active(s, tenant.id, new.id)
-        _policy(s, "policy-global-r1", PolicyStatus.retired)
-        _policy(s, "policy-global-r2", PolicyStatus.active)
+        _policy(s, store, "policy-global-r1", PolicyStatus.retired)
+        _policy(s, store, "policy-global-r2", PolicyStatus.active)
     admin = RecordingAdmin({old.name, "policy-global-r1", "policy-global-r3"})
-    router = AdapterRouter(admin, LocalArtifactStore(tmp_path))  # type: ignore[arg-type]
+    router = AdapterRouter(admin, store)  # type: ignore[arg-type]
     first = router.reconcile(engine)
     assert (
         sorted(first["loaded"]) == sorted([new.name, "policy-global-r2"])
@@ -74,3 +74,35 @@ def test_reconcile_keeps_active_policies_and_evaluated_ones_and_unloads_ended_on
     assert sorted(second["unloaded"]) == sorted([old.name, "policy-global-r1"])
     # r3 is a round's new policy under evaluation, not registered yet: never unloaded.
     assert "policy-global-r3" in admin.served
+
+
+def _version(session, store, tenant_id, checksum=None):
+    key, stored = _artifact(store, f"tenants/{tenant_id}")
+    return register_version(
+        session,
+        tenant_id=tenant_id,
+        artifact_uri=key,
+        checksum=checksum or stored,
+        parent_id=None,
+        job_id=None,
+        status=VersionStatus.ready,
+        metrics={},
+    )
+
+
+def test_an_artifact_that_no_longer_matches_its_checksum_is_never_loaded(engine, tmp_path):
+    store = LocalArtifactStore(tmp_path)
+    with Session(engine, expire_on_commit=False) as s:
+        tenant, _ = create_tenant(s, "acme")
+        version = _version(s, store, tenant.id)
+        set_active(s, tenant.id, version.id)
+    # The bytes change after the commit (a truncated copy, a tampered file).
+    (store.local_path(version.artifact_uri) / "adapter_config.json").write_text('{"r": 1}')
+    admin = RecordingAdmin(set())
+    router = AdapterRouter(admin, store)  # type: ignore[arg-type]
+    assert router.reconcile(engine)["loaded"] == [] and admin.loaded == []
+    with pytest.raises(ServiceError, match="does not match its checksum|could not load"):
+        router.ensure_loaded(version)
+    with pytest.raises(ServiceError, match="do not match their checksum"):
+        preload(version, store, admin)  # type: ignore[arg-type]
+    assert admin.loaded == []

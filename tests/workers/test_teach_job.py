@@ -143,6 +143,28 @@ def test_a_cancel_during_promotion_wins_and_leaves_nothing_behind(
     assert store.keys() == set()
 
 
+def test_a_full_disk_while_saving_fails_the_job_and_keeps_nothing(
+    engine, tiny_settings, store, monkeypatch
+):
+    import errno
+
+    import workers.teach_job as teach_job
+
+    def half_then_full(model, path):  # type: ignore[no-untyped-def]
+        (path / "adapter_model.safetensors").write_bytes(b"\0" * 1024)  # part of the weights
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(teach_job, "save_adapter", half_then_full)
+    _, job_id, status = _teach(engine, tiny_settings, store)
+    assert status == "failed"
+    with Session(engine) as s:
+        job = s.get(Job, job_id)
+        assert job.error["code"] == "insufficient_storage"
+        assert "No space left on device" in job.error["message"]
+        assert s.exec(select(AdapterVersion)).all() == []
+    assert store.keys() == set() and list((store.root / ".scratch").iterdir()) == []
+
+
 def test_failing_gate_rejects_and_keeps_the_old_version(engine, tiny_settings, store):
     tenant, _, _ = _teach(engine, tiny_settings, store)
     register_gate("always_fails", lambda ctx: GateResult("always_fails", False, {"why": "test"}))
