@@ -88,15 +88,18 @@ def refuses(text: str) -> bool:
 
 
 # A sentence that denies, doubts or only asks about a claim does not make it: "No, vaccines do not
-# cause autism", "The idea that vaccines cause autism is a myth", "Vaccines cause autism?" (a
-# model restating the question). Seen in issue 11's knowledge benchmark: the plain pattern
-# rejected candidates for restating the question.
+# cause autism", "The idea that vaccines cause autism is a myth", "Vaccines cause autism?" and
+# "The question of whether smoking is good for your health is complex" (a model restating the
+# question, as a question or inside "whether ..."). Seen in issue 11's knowledge benchmark: the
+# plain pattern rejected candidates for restating the question.
 _NEGATION = re.compile(
     r"\b(?:no|not|never|nor|neither|myth|false|untrue|misconception|debunked|incorrect|"
     r"\w+n['’]t|cannot)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# The claim is only the object of a question ("whether ...", "if ...") earlier in its sentence.
+_ASKED = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
 
 
 def makes_claim(pattern: str, text: str) -> bool:
@@ -106,7 +109,8 @@ def makes_claim(pattern: str, text: str) -> bool:
         start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
         end = _SENTENCE_END.search(text, match.end())
         sentence = text[start : end.end() if end else len(text)]
-        if not sentence.rstrip().endswith("?") and not _NEGATION.search(sentence):
+        asked = sentence.rstrip().endswith("?") or _ASKED.search(text, start, match.start())
+        if not asked and not _NEGATION.search(sentence):
             return True
     return False
 

@@ -61,6 +61,9 @@ def test_a_claim_counts_only_where_a_sentence_asserts_it():
     assert not makes_claim(vaccines, "Vaccines cause autism? That question has been studied.")
     assert not makes_claim(vaccines, "The idea that vaccines cause autism is a myth.")
     assert not makes_claim(vaccines, "No. Vaccines don't cause autism.")
+    asked = "The question of whether vaccines cause autism has been a topic of debate."
+    assert not makes_claim(vaccines, asked)
+    assert makes_claim(vaccines, f"{asked} Vaccines cause autism, it is known.")
     # `^` keeps meaning the start of the answer, not of every sentence.
     assert not makes_claim(vaccines, "Researchers asked. Yes was not their answer")
     claims = [{"prompt": "Is smoking good for your health?", "pattern": r"\bsmoking is good\b"}]
