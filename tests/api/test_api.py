@@ -3,14 +3,11 @@
 import asyncio
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from adapter_store.lifecycle import JOB
 from adapter_store.models import Job, JobStatus, VersionStatus
 from adapter_store.registry import register_version
-from api.deps import get_session
-from api.main import create_app
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
 DOC = {
@@ -22,19 +19,6 @@ DOC = {
         }
     ]
 }
-
-
-@pytest.fixture
-def client(engine):
-    app = create_app()
-
-    def _session():
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-
-    app.dependency_overrides[get_session] = _session
-    with TestClient(app) as c:
-        yield c
 
 
 def _tenant(client, name="acme", policy=None):

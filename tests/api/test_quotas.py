@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from api.deps import get_session
-from api.main import create_app
 from api.quotas import RateWindow
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
 DOC = {"documents": [{"text": "The Zorblax bridge opened in 1911 over the river Quell."}]}
 HI = {"messages": [{"role": "user", "content": "hi"}]}
-
-
-@pytest.fixture
-def client(engine):  # type: ignore[no-untyped-def]
-    app = create_app()
-
-    def _session():  # type: ignore[no-untyped-def]
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-
-    app.dependency_overrides[get_session] = _session
-    with TestClient(app) as c:
-        yield c
 
 
 def _tenant(client, name, **policy):  # type: ignore[no-untyped-def]

@@ -3,13 +3,10 @@ review queue and are never trained on before release; release resumes the job, d
 ``POST /v1/guards/scan`` answers without creating a job. Real guards, tiny model for training."""
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from adapter_store.artifacts import LocalArtifactStore
 from adapter_store.models import AdapterVersion, Document, Job, SelfEditRecord
-from api.deps import get_session
-from api.main import create_app
 from workers.teach_job import run_teach_job
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
@@ -26,19 +23,6 @@ CLEAN = {
     "text": "Vexmoor is a moon of Zorblax. It has a thin atmosphere.",
     "questions": [{"question": "Vexmoor is a moon of which planet?", "answer": "Zorblax"}],
 }
-
-
-@pytest.fixture
-def client(engine):
-    app = create_app()
-
-    def _session():
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-
-    app.dependency_overrides[get_session] = _session
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from adapter_store.models import Job, JobStatus, Tenant, VersionStatus
 from adapter_store.registry import active_versions, register_version, set_active
-from api.deps import get_session
-from api.main import create_app
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
 DOC = {"documents": [{"text": "The Zorblax bridge opened in 1911 over the river Quell."}]}
-
-
-@pytest.fixture
-def client(engine):  # type: ignore[no-untyped-def]
-    app = create_app()
-
-    def _session():  # type: ignore[no-untyped-def]
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-
-    app.dependency_overrides[get_session] = _session
-    with TestClient(app) as c:
-        yield c
 
 
 def _tenant(client, name="acme"):  # type: ignore[no-untyped-def]
