@@ -39,10 +39,11 @@ def create_tenant(
 ) -> tuple[Tenant, str]:
     """Create a tenant; return it with its API key, which is shown once and stored only hashed."""
     api_key = new_api_key()
+    key_hash, key_prefix = _stored_key(api_key)
     tenant = Tenant(
         name=name,
-        key_hash=hash_key(api_key),
-        key_prefix=api_key[: len(KEY_PREFIX) + 4],
+        key_hash=key_hash,
+        key_prefix=key_prefix,
         policy=(policy or TenantPolicy()).model_dump(mode="json"),
     )
     session.add(tenant)
@@ -59,11 +60,15 @@ def new_api_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
+def _stored_key(api_key: str) -> tuple[str, str]:
+    """What a tenant row stores of its key: the hash, and a prefix to recognise it by."""
+    return hash_key(api_key), api_key[: len(KEY_PREFIX) + 4]
+
+
 def rotate_key(session: Session, tenant: Tenant) -> str:
     """Give the tenant a new key; the old one stops working with this commit."""
     api_key = new_api_key()
-    tenant.key_hash = hash_key(api_key)
-    tenant.key_prefix = api_key[: len(KEY_PREFIX) + 4]
+    tenant.key_hash, tenant.key_prefix = _stored_key(api_key)
     session.add(tenant)
     session.commit()
     session.refresh(tenant)

@@ -58,8 +58,11 @@ def submit_teach(
     (a replay creates nothing, so the tenant's job quota does not apply to it)."""
     from workers.celery_app import enqueue_teach
 
-    if not (idempotency_key and find_by_idempotency_key(session, tenant.id, idempotency_key)):  # type: ignore[arg-type]
-        check_teach_quota(session, tenant, settings)
+    if idempotency_key:
+        replayed = find_by_idempotency_key(session, tenant.id, idempotency_key)  # type: ignore[arg-type]
+        if replayed is not None:
+            return replayed
+    check_teach_quota(session, tenant, settings)
     job, created = create_job(session, tenant.id, documents, idempotency_key)  # type: ignore[arg-type]
     if created:
 
