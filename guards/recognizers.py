@@ -6,12 +6,30 @@
   random number does one time in ten.
 - Phone numbers: Presidio asks the ``phonenumbers`` library, which drops numbers with unassigned
   area codes and extensions ("(590)526-2281x237", "266.485.3941"). A number a person wrote is
-  personal data whether or not the exchange exists, so North American shapes are matched by pattern.
+  personal data whether or not the exchange exists, so North American shapes are matched by pattern;
+  every other region's are found by ``guards.phones``.
+- Person names beyond what the English NER model knows: ``guards.names``.
 """
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from typing import Any
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+
+def result(recognizer: Any, entity: str, start: int, end: int, score: float) -> RecognizerResult:
+    """A finding of one of our recognizers, tagged with it as Presidio's own are."""
+    return RecognizerResult(
+        entity,
+        start,
+        end,
+        score,
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        },
+    )
 
 
 def luhn_ok(digits: str) -> bool:
@@ -64,5 +82,13 @@ class NanpPhoneRecognizer(PatternRecognizer):
         )
 
 
-def extra_recognizers() -> list[PatternRecognizer]:
-    return [LuhnCardRecognizer(), NanpPhoneRecognizer()]
+def extra_recognizers(phone_regions: tuple[str, ...] = (), valid_phones: bool = False) -> list[Any]:
+    from guards.names import PresentedNameRecognizer
+    from guards.phones import WorldPhoneRecognizer
+
+    return [
+        LuhnCardRecognizer(),
+        NanpPhoneRecognizer(),
+        WorldPhoneRecognizer(phone_regions or None, valid_phones),
+        PresentedNameRecognizer(),
+    ]
