@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from guards.base import Finding, Guard, GuardResult, ScanContext, Verdict, register_guard
+from guards.behaviour import behaviour_model
 from guards.lexicon import special_tokens
 
 _MODEL = r"(?:the\s+)?(?:model|assistant|ai|chatbot|bot|llm|language\s+model|system)"
@@ -114,6 +115,11 @@ class InstructionConfig(BaseModel):
     verdict: Verdict = Verdict.QUARANTINE
     # The served model's own special tokens are added to the markup checks.
     include_model_special_tokens: bool = True
+    # The semantic check (guards/behaviour.py) for rules phrased without the words above. 0.6:
+    # on the written dev instructions it caught 28 of 36 (most of the rest are caught by the
+    # patterns) and flagged none of the 200 SQuAD dev passages.
+    semantic: bool = True
+    semantic_threshold: float = Field(0.6, gt=0.0, lt=1.0)
 
 
 class InstructionGuard(Guard):
@@ -156,7 +162,34 @@ class InstructionGuard(Guard):
                         f"contains the served model's special token {token!r}",
                     )
                 )
+        if self.config.semantic:
+            findings += self._semantic(text, findings)
         return GuardResult(self.config.verdict if findings else Verdict.PASS, findings)
+
+    def _semantic(self, text: str, lexical: list[Finding]) -> list[Finding]:
+        model = behaviour_model()
+        if model is None:
+            return []
+        out = []
+        for hit in model.hits(text, self.config.semantic_threshold):
+            # A sentence the patterns already explained is not reported twice.
+            if any(
+                f.start is not None and f.start < hit.end and hit.start < (f.end or 0)
+                for f in lexical
+            ):
+                continue
+            out.append(
+                Finding(
+                    self.name,
+                    "behaviour_rule",
+                    hit.start,
+                    hit.end,
+                    round(hit.probability, 3),
+                    "reads as a rule for how the model should answer rather than a fact "
+                    f"(semantic check, p={hit.probability:.2f}; it reads like: {hit.nearest!r})",
+                )
+            )
+        return out
 
 
 register_guard(name="instructions", config_cls=InstructionConfig, guard_cls=InstructionGuard)
