@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from guards.base import Finding, Guard, GuardResult, ScanContext, Verdict, register_guard
 from guards.text import _WORD, features
@@ -54,6 +55,39 @@ _MONTHS = {
     "december",
 }
 _VALUE = re.compile(r"\d")
+# Words whose swap turns a statement into its opposite: antonyms and quantifiers.
+_OPPOSITES = [
+    ("always", "never"), ("always", "sometimes"), ("always", "rarely"), ("all", "none"),
+    ("every", "no"), ("everyone", "nobody"), ("everything", "nothing"), ("only", "also"),
+    ("within", "after"), ("before", "after"), ("least", "most"), ("more", "less"),
+    ("more", "fewer"), ("minimum", "maximum"), ("increase", "decrease"),
+    ("increased", "decreased"), ("increases", "decreases"), ("rise", "fall"), ("rose", "fell"),
+    ("rises", "falls"), ("higher", "lower"), ("above", "below"), ("open", "closed"),
+    ("opens", "closes"), ("opened", "closed"), ("allowed", "forbidden"),
+    ("allowed", "prohibited"), ("permitted", "prohibited"), ("permitted", "forbidden"),
+    ("allowed", "banned"), ("mandatory", "optional"), ("required", "optional"),
+    ("include", "exclude"), ("included", "excluded"), ("includes", "excludes"),
+    ("free", "paid"), ("north", "south"), ("east", "west"), ("northern", "southern"),
+    ("eastern", "western"), ("first", "last"), ("win", "lose"), ("won", "lost"),
+    ("accept", "reject"), ("accepted", "rejected"), ("accepts", "rejects"), ("safe", "unsafe"),
+    ("safe", "dangerous"), ("legal", "illegal"), ("true", "false"), ("possible", "impossible"),
+    ("available", "unavailable"), ("enabled", "disabled"), ("public", "private"),
+    ("inside", "outside"), ("earlier", "later"), ("early", "late"), ("larger", "smaller"),
+    ("largest", "smallest"), ("oldest", "newest"), ("increase", "reduce"),
+    ("success", "failure"), ("successful", "unsuccessful"), ("refundable", "non-refundable"),
+    ("can", "cannot"), ("may", "must"), ("with", "without"), ("majority", "minority"),
+    ("risen", "fallen"), ("rising", "falling"), ("grew", "shrank"), ("growth", "decline"),
+    ("gained", "lost"), ("strong", "weak"), ("stronger", "weaker"), ("cheap", "expensive"),
+    ("cheaper", "dearer"), ("success", "failure"), ("victory", "defeat"), ("alive", "dead"),
+    ("present", "absent"), ("approved", "rejected"), ("guilty", "innocent"), ("ancient", "modern"),
+]  # fmt: skip
+# "suitable"/"unsuitable", "legal"/"illegal": a negating prefix makes the opposite word.
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
+_OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in _OPPOSITES:
+    _OPPOSITE.setdefault(_a, set()).add(_b)
+    _OPPOSITE.setdefault(_b, set()).add(_a)
+_POLAR = set(_OPPOSITE) | _NEGATIONS
 
 
 def _is_value(word: str) -> bool:
@@ -99,7 +133,44 @@ def conflict(new: str, old: str, max_gap: int = 4, min_ratio: float = 0.6) -> st
     if len(shared) >= 3 and len(shared) / min(len(ca), len(cb)) >= 0.8:
         if (va - vb) and (vb - va):
             return f"{', '.join(sorted(vb - va))!r} vs {', '.join(sorted(va - vb))!r}"
+    return _opposite_polarity(la, lb)
+
+
+def _opposite_polarity(la: list[str], lb: list[str], min_cover: float = 0.75) -> str | None:
+    """The new sentence says what the old one said, turned around: "Members can never cancel"
+    after "Members can cancel at any time in the first year" (a negation added), "Refunds are
+    paid after 30 days" after "... within 30 days" (a quantifier or an antonym swapped). The new
+    sentence's content words must nearly all be the old one's, so that both speak of one thing."""
+    ca = {w for w in la if len(w) > 2 and w not in STOP_WORDS and w not in _POLAR}
+    cb = {w for w in lb if len(w) > 2 and w not in STOP_WORDS and w not in _POLAR}
+    # A word and its prefixed opposite ("suitable", "unsuitable") are the point, not the topic.
+    pairs = {(w, o) for w in ca for o in _prefixed_partners(w, cb)}
+    ca = ca - {w for w, _ in pairs}
+    cb = cb - {o for _, o in pairs}
+    shared = ca & cb
+    if len(shared) < 2 or len(shared) / len(ca) < min_cover:
+        return None
+    sa, sb = set(la), set(lb)
+    neg_a, neg_b = _NEGATIONS & sa, _NEGATIONS & sb
+    if bool(neg_a) != bool(neg_b):
+        said = sorted(neg_a or neg_b)[0]
+        return f"one says it with {said!r}, the other without"
+    for word in sorted(sa - sb):
+        swapped = sorted((_OPPOSITE.get(word, set()) & sb) - sa)
+        if swapped:
+            return f"{swapped[0]!r} became {word!r}"
+        for other in sorted(_prefixed_partners(word, sb - sa)):
+            return f"{other!r} became {word!r}"
     return None
+
+
+def _prefixed_partners(word: str, others: set[str]) -> set[str]:
+    """The words of ``others`` that are ``word`` with or without a negating prefix."""
+    found = {p + word for p in _NEGATING_PREFIXES} & others
+    for p in _NEGATING_PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 4 and word[len(p) :] in others:
+            found.add(word[len(p) :])
+    return found if len(word) >= 4 else set()
 
 
 class ContradictionConfig(BaseModel):
