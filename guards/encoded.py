@@ -2,7 +2,9 @@
 
 Long base64 and hex runs are found by their alphabet; cipher-like text (ROT13, letter
 substitution, random letters) by its spelling: a run of words whose letter pairs are unlike those
-of English words (``guards.lexicon.spelling_score``).
+of English words (``guards.lexicon.spelling_score``). Encodings with a recognisable alphabet but no
+entropy signature (percent-encoding, base32, binary octets, decimal character codes, Morse code)
+and leetspeak ("y0u mu57 4lw4y5") are decoded, and reported when what they decode to is text.
 """
 
 from __future__ import annotations
@@ -22,6 +24,74 @@ _HEX = re.compile(
     r"|(?:(?:\\x|0x)?[0-9a-fA-F]{2}[\s:,-]?){16,}"
 )
 _LETTER_WORD = re.compile(r"[^\W\d_]{3,}")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){6,}")
+_BASE32 = re.compile(r"(?<![A-Za-z0-9])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9])")
+_BINARY = re.compile(r"(?<!\d)(?:[01]{8}[\s,]*){6,}")
+_CHAR_CODES = re.compile(r"(?<![\d.])(?:\d{2,3}[\s,;]+){7,}\d{2,3}(?![\d.])")
+_MORSE = re.compile(r"(?:[.\-·•–—_]{1,7}(?:\s*/\s*|\s+|\s*\|\s*)){8,}[.\-·•–—_]{1,7}")
+_MORSE_CODE = {
+    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g",
+    "....": "h", "..": "i", ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n",
+    "---": "o", ".--.": "p", "--.-": "q", ".-.": "r", "...": "s", "-": "t", "..-": "u",
+    "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z", "-----": "0",
+    ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5", "-....": "6",
+    "--...": "7", "---..": "8", "----.": "9",
+}  # fmt: skip
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "9": "g", "@": "a", "$": "s"})  # fmt: skip
+_LEET_WORD = re.compile(r"(?=[\w@$']*[^\W\d_])(?=[\w@$']*[013457@$])[\w@$']{2,}")
+
+
+def _readable(decoded: str) -> bool:
+    """Text that reads as words: mostly letters and spaces, several words, English-like spelling."""
+    words = _LETTER_WORD.findall(decoded)
+    if len(words) < 3:
+        return False
+    letters = sum(c.isalpha() or c.isspace() for c in decoded)
+    if letters < 0.8 * len(decoded):
+        return False
+    return sum(spelling_score(w.lower()) for w in words) / len(words) > -6.0
+
+
+def _percent(block: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(block)
+
+
+def _base32(block: str) -> str:
+    import base64
+
+    bare = block.rstrip("=")
+    return base64.b32decode(bare + "=" * (-len(bare) % 8)).decode()
+
+
+def _binary(block: str) -> str:
+    return "".join(chr(int(b, 2)) for b in re.findall(r"[01]{8}", block))
+
+
+def _char_codes(block: str) -> str:
+    codes = [int(c) for c in re.findall(r"\d+", block)]
+    if not all(9 <= c < 127 for c in codes):
+        return ""
+    return "".join(map(chr, codes))
+
+
+def _morse(block: str) -> str:
+    norm = block.replace("·", ".").replace("•", ".").translate(str.maketrans("–—_", "---"))
+    out = []
+    for word in re.split(r"\s*[/|]\s*|\s{2,}", norm.strip()):
+        out.append("".join(_MORSE_CODE.get(ch, "") for ch in word.split()))
+    return " ".join(out)
+
+
+_DECODERS = [
+    ("percent_encoded", _PERCENT, _percent),
+    ("base32_block", _BASE32, _base32),
+    ("binary_octets", _BINARY, _binary),
+    ("character_codes", _CHAR_CODES, _char_codes),
+    ("morse_code", _MORSE, _morse),
+]
 
 
 def _entropy(s: str) -> float:
@@ -39,6 +109,8 @@ class EncodedConfig(BaseModel):
     cipher_min_words: int = 5
     cipher_window: int = 8
     cipher_max_spelling: float = -6.5
+    # Leetspeak: this many words in a row that mix digits into letters.
+    leet_min_words: int = Field(4, ge=2)
 
 
 class EncodedGuard(Guard):
@@ -46,6 +118,7 @@ class EncodedGuard(Guard):
 
     def scan(self, text: str, context: ScanContext) -> GuardResult:
         findings = self._base64(text) + self._hex(text) + self._cipher(text)
+        findings += self._decoded(text) + self._leet(text)
         return GuardResult(self.config.verdict if findings else Verdict.PASS, findings)
 
     def _base64(self, text: str) -> list[Finding]:
@@ -113,6 +186,57 @@ class EncodedGuard(Guard):
                 min(1.0, (cfg.cipher_max_spelling - worst) / 2 + 0.5),
                 f"{width} words in a row are spelled like no English words "
                 f"(letter-pair score {worst:.2f}): cipher-like text",
+            )
+        ]
+
+    def _decoded(self, text: str) -> list[Finding]:
+        out = []
+        for kind, pattern, decode in _DECODERS:
+            for m in pattern.finditer(text):
+                try:
+                    decoded = decode(m.group())
+                except (ValueError, UnicodeDecodeError):
+                    continue
+                if _readable(decoded):
+                    out.append(
+                        Finding(
+                            self.name,
+                            kind,
+                            m.start(),
+                            m.end(),
+                            1.0,
+                            f"{kind.replace('_', ' ')} that decodes to {len(decoded.split())} "
+                            "words of text: a payload a reviewer cannot read",
+                        )
+                    )
+        return out
+
+    def _leet(self, text: str) -> list[Finding]:
+        """Words spelled with digits for letters; a run of them that reads as English once the
+        digits are read as letters."""
+        run: list[re.Match[str]] = []
+        best: list[re.Match[str]] = []
+        for m in re.finditer(r"\S+", text):
+            if _LEET_WORD.fullmatch(m.group().strip(".,;:!?()\"'")):
+                run.append(m)
+                if len(run) > len(best):
+                    best = list(run)
+            elif not m.group().isalpha() or len(run) == 0:
+                run = []
+        if len(best) < self.config.leet_min_words:
+            return []
+        decoded = " ".join(m.group() for m in best).translate(_LEET)
+        if not _readable(decoded):
+            return []
+        return [
+            Finding(
+                self.name,
+                "leetspeak",
+                best[0].start(),
+                best[-1].end(),
+                1.0,
+                f"{len(best)} words spelled with digits for letters that read as text once "
+                "decoded (leetspeak)",
             )
         ]
 
