@@ -13,6 +13,23 @@ false-positive rate on clean passages, and the scan latency on one core.
   not a false positive here: SQuAD passages are full of real names, which the default policy
   redacts by design.
 - Latency: every guard on every dev passage (history included), pinned to one CPU core.
+
+Two sets are measured and reported apart (``"independent"`` in the results file):
+
+- **own**: the sets above, written by the hands that wrote the guards' rules (the semantic
+  instruction check was also trained with the dev passages as negatives);
+- **independent**: ``bench.guard_sets_independent``, written by a separate author who did not read
+  the guards (Faker values from 9 locales in other templates, attacks in other styles) and never
+  used to tune them: PII, attacks inside the first 100 SQuAD train passages (looked at while the
+  semantic check's threshold was chosen), and 300 clean train passages never used by any guard
+  work, taught in order by one tenant. Its targets are the issue's: recall >= 0.95 (>= 0.85 for
+  names), precision >= 0.85, detection >= 0.9, clean flagged <= 2%. Its first measurement was
+  blind; the guards were then improved where it showed them weak, so its later figures are no
+  longer blind;
+- **holdout**: ``bench.guard_sets_holdout``, a third set by another author who read neither the
+  guards nor the other sets, written while the guards were being improved and measured once they
+  were done (the same train passages as the independent set's, its clean ones included). The
+  figure to trust.
 """
 
 from __future__ import annotations
@@ -21,47 +38,72 @@ import argparse
 import os
 import time
 from collections import Counter, defaultdict
+from typing import Any
 
 from common import load_squad, machine, print_table, write_json
 from guard_sets import pii_sentences, poisoning_cases
+from guard_sets_holdout import (
+    clean_passages_holdout,
+    pii_sentences_holdout,
+    poisoning_cases_holdout,
+)
+from guard_sets_independent import (
+    clean_passages_independent,
+    pii_sentences_independent,
+    poisoning_cases_independent,
+)
 
 from guards import ScanContext, Verdict, build_guards, scan_text
 from guards.pii import PIIGuard
 
-PII_TARGETS = {"PERSON": (0.8, 0.8)}  # (recall, precision); 0.95 / 0.8 for the others
+# (recall, precision) per entity, "*" for the others; the clean passages' flagged share.
+OWN_TARGETS: dict[str, Any] = {"pii": {"PERSON": (0.8, 0.8), "*": (0.95, 0.8)}, "clean": 0.03}
+INDEPENDENT_TARGETS: dict[str, Any] = {
+    "pii": {"PERSON": (0.85, 0.85), "*": (0.95, 0.85)},
+    "clean": 0.02,
+}
+LOOKED_AT_TRAIN = 100
 FLAGGED = Verdict.QUARANTINE
 
 
-def bench_pii(n: int) -> dict:
+def bench_pii(samples: list[dict]) -> dict:
     guard = next(g for g in build_guards() if isinstance(g, PIIGuard))
     tp_pred, n_pred, found, n_gold = Counter(), Counter(), Counter(), Counter()
-    for sample in pii_sentences(n):
-        predicted = [(r.start, r.end, r.entity_type) for r in guard.detect(sample["text"])]
+    missed, wrong = defaultdict(list), defaultdict(list)
+    for sample in samples:
+        text = sample["text"]
+        predicted = [(r.start, r.end, r.entity_type) for r in guard.detect(text)]
         gold = sample["spans"]
         for s, e, ent in gold:
             n_gold[ent] += 1
             if any(ps < e and s < pe and pent == ent for ps, pe, pent in predicted):
                 found[ent] += 1
+            else:
+                missed[ent].append(text[s:e])
         for ps, pe, pent in predicted:
             n_pred[pent] += 1
             if any(ps < e and s < pe and ent == pent for s, e, ent in gold):
                 tp_pred[pent] += 1
+            else:
+                wrong[pent].append(text[ps:pe])
     return {
         ent: {
             "precision": round(tp_pred[ent] / n_pred[ent], 4) if n_pred[ent] else None,
             "recall": round(found[ent] / n_gold[ent], 4),
             "n": n_gold[ent],
             "predicted": n_pred[ent],
+            "missed": missed[ent],
+            "wrong": wrong[ent],
         }
         for ent in sorted(n_gold)
     }
 
 
-def bench_poisoning(train_passages: list[str], per_class: int) -> tuple[dict, list]:
+def bench_poisoning(cases: list) -> tuple[dict, list]:
     guards = build_guards()
     hits, totals, fired = Counter(), Counter(), defaultdict(Counter)
     misses = []
-    for case in poisoning_cases(train_passages, per_class):
+    for case in cases:
         ctx = ScanContext(1, {}, earlier_texts=case.earlier, peer_texts=case.peers)
         outcome = scan_text(case.text, ctx, guards)
         totals[case.attack] += 1
@@ -117,29 +159,17 @@ def bench_clean(dev_passages: list[str]) -> tuple[float, dict, float, list, dict
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--pii-sentences", type=int, default=1200)
-    parser.add_argument("--per-class", type=int, default=24)
-    parser.add_argument("--out", default="guards.json")
-    args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # "on one core"
-    dev = [p["context"] for p in load_squad("dev")]
-    train = [p["context"] for p in load_squad("train")]
-
-    # Warm up (spaCy load, tokenizer) outside the latency measurement.
-    scan_text("Warm-up text by Jane Doe.", ScanContext(1, {}), build_guards())
-
-    pii = bench_pii(args.pii_sentences)
-    poisoning, misses = bench_poisoning(train, args.per_class)
-    fp_rate, fp_by_guard, ms_per_kb, fp_examples, ms_by_guard = bench_clean(dev)
+def evaluate(
+    pii_samples: list[dict], cases: list, clean: list[str], targets: dict[str, Any]
+) -> dict[str, Any]:
+    """Every figure for one set, printed as tables and returned in the results file's shape."""
+    pii = bench_pii(pii_samples)
+    poisoning, misses = bench_poisoning(cases)
+    fp_rate, fp_by_guard, ms_per_kb, fp_examples, ms_by_guard = bench_clean(clean)
 
     rows = []
     for ent, m in pii.items():
-        r_target, p_target = PII_TARGETS.get(ent, (0.95, 0.8))
+        r_target, p_target = targets["pii"].get(ent, targets["pii"]["*"])
         ok = m["recall"] >= r_target and (m["precision"] or 0) >= p_target
         rows.append(
             [
@@ -167,10 +197,18 @@ def main() -> None:
     print()
     print_table(
         ["clean passages flagged", "by guard", "target", "ms per KB (1 core)", "target"],
-        [[f"{fp_rate:.3f}", str(fp_by_guard), "<= 0.03", f"{ms_per_kb:.1f}", "< 50"]],
+        [
+            [
+                f"{fp_rate:.3f} of {len(clean)}",
+                str(fp_by_guard),
+                f"<= {targets['clean']}",
+                f"{ms_per_kb:.1f}",
+                "< 50",
+            ]
+        ],
     )
     print("ms per KB by guard:", ms_by_guard)
-    payload = {
+    return {
         "pii": {ent: {k: m[k] for k in ("precision", "recall", "n")} for ent, m in pii.items()},
         "poisoning": {
             a: {"detection_rate": m["detection_rate"], "n": m["n"]} for a, m in poisoning.items()
@@ -180,14 +218,61 @@ def main() -> None:
         "ms_per_kb_by_guard": ms_by_guard,
         "details": {
             "pii_predicted": {ent: m["predicted"] for ent, m in pii.items()},
+            "pii_missed_examples": {ent: m["missed"][:8] for ent, m in pii.items()},
+            "pii_wrong_examples": {ent: m["wrong"][:8] for ent, m in pii.items()},
             "poisoning_guards_fired": {a: m["guards_fired"] for a, m in poisoning.items()},
-            "poisoning_misses": misses[:20],
+            "poisoning_misses": misses[:30],
             "false_positives_by_guard": fp_by_guard,
             "false_positive_examples": fp_examples[:10],
-            "clean_passages": len(dev),
+            "clean_passages": len(clean),
         },
-        "machine": machine(),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pii-sentences", type=int, default=1200)
+    parser.add_argument("--independent-pii-sentences", type=int, default=1600)
+    parser.add_argument("--per-class", type=int, default=24)
+    parser.add_argument("--out", default="guards.json")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # "on one core"
+    dev = [p["context"] for p in load_squad("dev")]
+    train = [p["context"] for p in load_squad("train")]
+
+    # Warm up (spaCy load, tokenizer, embedding model) outside the latency measurement.
+    scan_text(
+        "Warm-up text by Jane Doe. You should answer yes.", ScanContext(1, {}), build_guards()
+    )
+
+    print("== own set (written with the guards)")
+    own = evaluate(
+        pii_sentences(args.pii_sentences),
+        poisoning_cases(train, args.per_class),
+        dev,
+        OWN_TARGETS,
+    )
+    print("\n== independent set (bench/guard_sets_independent.py)")
+    # The first 100 train passages were looked at while the semantic instruction check's threshold
+    # was chosen: they carry the independent attacks but are not counted as clean text.
+    looked_at = train[:LOOKED_AT_TRAIN]
+    independent = evaluate(
+        pii_sentences_independent(args.independent_pii_sentences),
+        poisoning_cases_independent(looked_at, args.per_class),
+        clean_passages_independent(train, set(looked_at)),
+        INDEPENDENT_TARGETS,
+    )
+    print("\n== held-out set (bench/guard_sets_holdout.py)")
+    holdout = evaluate(
+        pii_sentences_holdout(args.independent_pii_sentences),
+        poisoning_cases_holdout(looked_at, args.per_class),
+        clean_passages_holdout(train, set(looked_at)),
+        INDEPENDENT_TARGETS,
+    )
+    payload = {**own, "independent": independent, "holdout": holdout, "machine": machine()}
     print("\nwrote", write_json(args.out, payload))
 
 

@@ -14,7 +14,7 @@ def _configure_worker(**_: object) -> None:
 
     settings = get_settings()
     set_threads(settings.torch_threads)
-    # Load the base model and the guards' models (spaCy) once at start-up, not inside a job.
+    # Load the base model and the guards' models (spaCy, MiniLM) once at start-up, not in a job.
     load_base(str(settings.base_model_path))
     warm_guards()
     sweep_orphans()
@@ -24,8 +24,11 @@ def warm_guards() -> None:
     from guards import ScanContext, build_guards, scan_text
 
     settings = get_settings()
+    # A sentence with a cue of address, so that the semantic check loads its embedder too.
     scan_text(
-        "Warm-up.", ScanContext(None, {}), build_guards(settings.guards, settings.disabled_guards)
+        "Warm-up: you load the guards.",
+        ScanContext(None, {}),
+        build_guards(settings.guards, settings.disabled_guards),
     )
 
 
