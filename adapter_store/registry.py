@@ -161,23 +161,91 @@ def register_version(
     )
 
 
+class _Any:
+    """``expected`` not given: move the alias whatever it points at."""
+
+
+ANY_VERSION: Any = _Any()
+
+
 def set_active(
-    session: Session, tenant_id: int, version_id: int | None, *, commit: bool = True
+    session: Session,
+    tenant_id: int,
+    version_id: int | None,
+    *,
+    expected: int | None = ANY_VERSION,
+    commit: bool = True,
 ) -> None:
-    """Point the tenant's ``active`` alias at a version (None: serve the base model). One update;
-    ``commit=False`` leaves it in the caller's transaction (a job's promotion commits both)."""
-    alias = session.get(AdapterAlias, (tenant_id, ACTIVE))
+    """Point the tenant's ``active`` alias at a version (None: serve the base model), as one
+    statement: an upsert, so two first activations of a tenant cannot collide on the key (the
+    later one wins, neither fails). With ``expected`` (the version id the caller saw, None for
+    none) it is a compare-and-set: if another request moved the alias meanwhile, nothing changes
+    and ``conflict`` is raised. ``commit=False`` leaves it in the caller's transaction (a job's
+    promotion commits both)."""
+    table = AdapterAlias.__table__  # type: ignore[attr-defined]
+    compare = expected is not ANY_VERSION
+    session.flush()  # the caller's pending changes go in the same transaction (and roll back too)
+    conn = session.connection()
+    where = [table.c.tenant_id == tenant_id, table.c.alias == ACTIVE]
     if version_id is None:
-        if alias:
-            session.delete(alias)
-    elif alias:
-        alias.version_id = version_id
-        alias.updated_at = utcnow()
-        session.add(alias)
+        if compare and expected is None:
+            # Nothing was active and nothing is to be: only check that it is still so.
+            moved = conn.execute(select(table.c.version_id).where(*where)).first() is None
+        else:
+            stmt = table.delete().where(*where)
+            if compare:
+                stmt = stmt.where(table.c.version_id == expected)
+            moved = _changed(conn, stmt) or not compare
+    elif compare and expected is not None:
+        # Moved only if it still points where the caller saw it.
+        stmt = (
+            table.update()
+            .where(*where, table.c.version_id == expected)
+            .values(version_id=version_id, updated_at=utcnow())
+        )
+        moved = _changed(conn, stmt)
     else:
-        session.add(AdapterAlias(tenant_id=tenant_id, alias=ACTIVE, version_id=version_id))
+        stmt = _insert_for(session)(table).values(
+            tenant_id=tenant_id, alias=ACTIVE, version_id=version_id, updated_at=utcnow()
+        )
+        if compare:  # nothing was active: created only if still nothing is
+            stmt = stmt.on_conflict_do_nothing(index_elements=[table.c.tenant_id, table.c.alias])
+        else:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[table.c.tenant_id, table.c.alias],
+                set_={"version_id": version_id, "updated_at": utcnow()},
+            )
+        moved = _changed(conn, stmt)
+    if compare and not moved:
+        session.rollback()
+        raise ServiceError(
+            "conflict",
+            f"tenant {tenant_id}'s active version changed while this request ran; reload and retry",
+        )
+    # The ORM may hold the alias row as it was before the statement.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, AdapterAlias):
+            session.expire(obj)
     if commit:
         session.commit()
+
+
+def active_version_id(session: Session, tenant_id: int) -> int | None:
+    alias = session.get(AdapterAlias, (tenant_id, ACTIVE))
+    return alias.version_id if alias else None
+
+
+def _changed(conn: Any, stmt: Any) -> bool:
+    """Whether the statement touched a row (RETURNING: psycopg reports no row count for an
+    INSERT ... ON CONFLICT)."""
+    return conn.execute(stmt.returning(AdapterAlias.__table__.c.tenant_id)).first() is not None  # type: ignore[attr-defined]
+
+
+def _insert_for(session: Session) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_update`` (SQLite and PostgreSQL)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def withdraw_version(session: Session, version_id: int) -> None:

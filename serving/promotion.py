@@ -11,7 +11,7 @@ from adapter_store.artifacts import ArtifactStore, CorruptArtifact
 from adapter_store.lifecycle import require_status
 from adapter_store.models import AdapterVersion, PolicyVersion, VersionStatus, utcnow
 from adapter_store.policies import set_active_policy
-from adapter_store.registry import set_active
+from adapter_store.registry import active_version_id, set_active
 from core.errors import ServiceError
 from core.settings import Settings
 from serving.client import ServingError, VLLMAdmin
@@ -50,9 +50,13 @@ def activate(
     store: ArtifactStore,
     admin: VLLMAdmin | None,
 ) -> None:
-    """Make ``version`` (None: the base model) the tenant's active adapter."""
+    """Make ``version`` (None: the base model) the tenant's active adapter. The alias moves only if
+    it still points where it did when the request began: loading the adapter takes a while, and
+    an approval or rollback that lands meanwhile must not be silently undone (409 instead)."""
+    seen = active_version_id(session, tenant_id)
+    session.commit()  # no transaction stays open while the adapter loads
     prepare_activation(tenant_id, version, store, admin)
-    set_active(session, tenant_id, version.id if version else None)
+    set_active(session, tenant_id, version.id if version else None, expected=seen)
 
 
 def prepare_activation(
@@ -93,12 +97,20 @@ def approve(
     """An admin's yes: an adapter version becomes its tenant's active one, a policy its scope's.
     It is loaded first, so a failed load leaves everything as it was."""
     require_status(version, "awaiting_approval", _label(version))
+    seen = (
+        None
+        if isinstance(version, PolicyVersion)
+        else active_version_id(session, version.tenant_id)
+    )
     preload(version, store, admin)
     if isinstance(version, PolicyVersion):
         set_active_policy(session, version.scope, version)
     else:
-        _decided(session, version, VersionStatus.ready)
-        set_active(session, version.tenant_id, version.id)
+        # The version becomes ready and active in one commit, and only if no other decision
+        # moved the tenant's alias while the adapter loaded.
+        version.status, version.decided_at = VersionStatus.ready, version.decided_at or utcnow()
+        session.add(version)
+        set_active(session, version.tenant_id, version.id, expected=seen)
     return version
 
 

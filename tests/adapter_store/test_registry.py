@@ -5,6 +5,7 @@ from adapter_store.artifacts import LocalArtifactStore, directory_checksum
 from adapter_store.jobs import create_job
 from adapter_store.models import AdapterVersion, TenantPolicy, VersionStatus
 from adapter_store.registry import (
+    active_version_id,
     create_tenant,
     get_active_version,
     hash_key,
@@ -114,3 +115,62 @@ def test_sweep_removes_only_old_orphans(tmp_path):
     assert store.sweep(referenced={keys[0]}, min_age_s=3600) == []
     assert store.sweep(referenced={keys[0]}, min_age_s=0) == [keys[1]]
     assert store.keys() == {keys[0]}
+
+
+def _two_versions(engine, active_first=False):  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        a, _ = create_tenant(s, "a")
+        v1, v2 = _version(s, a.id), _version(s, a.id)
+        if active_first:
+            set_active(s, a.id, v1.id)
+        return a.id, v1.id, v2.id
+
+
+def test_two_first_activations_of_one_tenant_both_land(any_engine):
+    """Two promotions that each saw no active adapter: the second used to hit the alias's primary
+    key (IntegrityError, and the job then deleted its trained version). Now the later one wins
+    and both versions stay."""
+    tid, id1, id2 = _two_versions(any_engine)
+    with Session(any_engine) as first, Session(any_engine) as second:
+        assert active_version_id(first, tid) is None
+        assert active_version_id(second, tid) is None
+        first.commit()
+        second.commit()
+        set_active(first, tid, id1)
+        set_active(second, tid, id2)
+    with Session(any_engine) as s:
+        assert get_active_version(s, tid).id == id2
+        assert {v.id for v in s.exec(select(AdapterVersion))} == {id1, id2}
+
+
+def test_an_alias_moved_meanwhile_is_a_conflict_and_nothing_changes(any_engine):
+    """Approve vs rollback: the approval saw v1 active; a rollback to the base model lands while
+    the approved adapter loads; the approval's move is refused and the rollback stands."""
+    tid, id1, id2 = _two_versions(any_engine, active_first=True)
+    with Session(any_engine) as approver, Session(any_engine) as roller:
+        seen = active_version_id(approver, tid)
+        approver.commit()
+        set_active(roller, tid, None, expected=active_version_id(roller, tid))
+        with pytest.raises(ServiceError, match="changed while this request ran") as err:
+            set_active(approver, tid, id2, expected=seen)
+        assert err.value.code == "conflict"
+        # And the other way round: a move from "nothing active" finds v2 activated meanwhile.
+        set_active(roller, tid, id2, expected=None)
+        with pytest.raises(ServiceError, match="changed while"):
+            set_active(approver, tid, id1, expected=None)
+        with pytest.raises(ServiceError, match="changed while"):
+            set_active(approver, tid, None, expected=id1)
+    with Session(any_engine) as s:
+        assert get_active_version(s, tid).id == id2
+
+
+def test_compare_and_set_moves_when_nothing_changed(any_engine):
+    tid, id1, id2 = _two_versions(any_engine, active_first=True)
+    with Session(any_engine) as s:
+        set_active(s, tid, id2, expected=id1)
+        assert active_version_id(s, tid) == id2
+        set_active(s, tid, None, expected=id2)
+        assert active_version_id(s, tid) is None
+        set_active(s, tid, None, expected=None)
+        set_active(s, tid, id1, expected=None)
+        assert active_version_id(s, tid) == id1
