@@ -58,7 +58,7 @@ _VALUE = re.compile(r"\d")
 # Words whose swap turns a statement into its opposite: antonyms and quantifiers.
 _OPPOSITES = [
     ("always", "never"), ("always", "sometimes"), ("always", "rarely"), ("all", "none"),
-    ("every", "no"), ("everyone", "nobody"), ("everything", "nothing"), ("only", "also"),
+    ("every", "no"), ("everyone", "nobody"), ("everything", "nothing"),
     ("within", "after"), ("before", "after"), ("least", "most"), ("more", "less"),
     ("more", "fewer"), ("minimum", "maximum"), ("increase", "decrease"),
     ("increased", "decreased"), ("increases", "decreases"), ("rise", "fall"), ("rose", "fell"),
