@@ -85,12 +85,47 @@ def _morse(block: str) -> str:
     return " ".join(out)
 
 
+_UNICODE_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4}){6,}|(?:\\x[0-9a-fA-F]{2}){6,}")
+_HTML_ENTITIES = re.compile(r"(?:&#(?:x[0-9a-fA-F]{1,4}|\d{1,5});\s?){6,}")
+_OCTAL = re.compile(r"(?<![\d.])(?:\\?[0-3][0-7]{2}[\s,]*){7,}")
+_ASCII85 = re.compile(r"<~.{10,}?~>", re.DOTALL)
+
+
+def _escapes(block: str) -> str:
+    return re.sub(
+        r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2}))",
+        lambda m: chr(int(m.group(1) or m.group(2), 16)),
+        block,
+    )
+
+
+def _entities(block: str) -> str:
+    import html
+
+    return html.unescape(block.replace("; ", ";"))
+
+
+def _octal(block: str) -> str:
+    codes = [int(c, 8) for c in re.findall(r"[0-3][0-7]{2}", block)]
+    return "".join(map(chr, codes)) if all(9 <= c < 127 for c in codes) else ""
+
+
+def _ascii85(block: str) -> str:
+    import base64
+
+    return base64.a85decode(block, adobe=True).decode()
+
+
 _DECODERS = [
     ("percent_encoded", _PERCENT, _percent),
     ("base32_block", _BASE32, _base32),
     ("binary_octets", _BINARY, _binary),
     ("character_codes", _CHAR_CODES, _char_codes),
     ("morse_code", _MORSE, _morse),
+    ("escape_sequences", _UNICODE_ESCAPES, _escapes),
+    ("html_entities", _HTML_ENTITIES, _entities),
+    ("octal_codes", _OCTAL, _octal),
+    ("ascii85_block", _ASCII85, _ascii85),
 ]
 
 
@@ -109,6 +144,10 @@ class EncodedConfig(BaseModel):
     cipher_min_words: int = 5
     cipher_window: int = 8
     cipher_max_spelling: float = -6.5
+    # Reversed text: a window spelled unlike English (English windows score about -5.2, reversed
+    # English about -6.0) that scores this much better read backwards.
+    reversed_max_spelling: float = -5.6
+    reversed_gain: float = 0.5
     # Leetspeak: this many words in a row that mix digits into letters.
     leet_min_words: int = Field(4, ge=2)
 
@@ -119,6 +158,8 @@ class EncodedGuard(Guard):
     def scan(self, text: str, context: ScanContext) -> GuardResult:
         findings = self._base64(text) + self._hex(text) + self._cipher(text)
         findings += self._decoded(text) + self._leet(text)
+        if not findings:
+            findings += self._reversed(text)
         return GuardResult(self.config.verdict if findings else Verdict.PASS, findings)
 
     def _base64(self, text: str) -> list[Finding]:
@@ -195,7 +236,7 @@ class EncodedGuard(Guard):
             for m in pattern.finditer(text):
                 try:
                     decoded = decode(m.group())
-                except (ValueError, UnicodeDecodeError):
+                except (ValueError, UnicodeDecodeError, OverflowError):
                     continue
                 if _readable(decoded):
                     out.append(
@@ -210,6 +251,29 @@ class EncodedGuard(Guard):
                         )
                     )
         return out
+
+    def _reversed(self, text: str) -> list[Finding]:
+        """Text written backwards (letters or each word's letters): a window of words that is
+        cipher-like as written and reads as English reversed."""
+        cfg = self.config
+        ws = [m for m in _LETTER_WORD.finditer(text) if m.group().isascii()]
+        width = cfg.cipher_window
+        for i in range(0, max(0, len(ws) - width + 1)):
+            window = [m.group().lower() for m in ws[i : i + width]]
+            forward = sum(spelling_score(w) for w in window) / width
+            backward = sum(spelling_score(w[::-1]) for w in window) / width
+            if forward < cfg.reversed_max_spelling and backward - forward > cfg.reversed_gain:
+                return [
+                    Finding(
+                        self.name,
+                        "reversed_text",
+                        ws[i].start(),
+                        ws[i + width - 1].end(),
+                        1.0,
+                        f"{width} words in a row read as English only when reversed",
+                    )
+                ]
+        return []
 
     def _leet(self, text: str) -> list[Finding]:
         """Words spelled with digits for letters; a run of them that reads as English once the

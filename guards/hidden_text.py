@@ -66,7 +66,12 @@ _HIDDEN_MARKUP = re.compile(
     r"visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|"
     r"(?<![-\w])color\s*:\s*(?:#f{3}(?:f{3})?|white|transparent)\b|height\s*:\s*0(?![.\d]*[1-9]))"
     r"[^\"']*[\"'])[^>]*>(?P<inner>.*?)</(?P=tag)\s*>"
-    r"|\[//\]:\s*#\s*\((?P<md>[^)]*)\)",
+    r"|\[//\]:\s*#\s*\((?P<md>[^)]*)\)"
+    # Off-screen or clipped elements.
+    r"|<(?P<tag2>\w+)[^>]*?style\s*=\s*[\"'][^\"']*(?:(?:left|top|text-indent)\s*:\s*-\d{3,}|"
+    r"clip\s*:\s*rect\(\s*0)[^\"']*[\"'][^>]*>(?P<inner2>.*?)</(?P=tag2)\s*>"
+    # LaTeX: white or invisible text.
+    r"|\\(?:textcolor\{white\}|phantom|color\{white\}\s*)\{(?P<tex>[^}]*)\}",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -216,7 +221,7 @@ class HiddenTextGuard(Guard):
     def _hidden_markup(self, text: str) -> list[Finding]:
         out = []
         for m in _HIDDEN_MARKUP.finditer(text):
-            inner = m.group("comment") or m.group("inner") or m.group("md") or ""
+            inner = next((g for g in m.group("comment", "inner", "md", "inner2", "tex") if g), "")
             words = len(re.findall(r"[^\W\d_]{2,}", inner))
             if words >= self.config.min_hidden_markup_words:
                 out.append(

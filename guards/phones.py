@@ -104,6 +104,10 @@ def phone_spans(
         said = bool(_PHONE_CONTEXT.search(before))
         if any(p.match(cand) for p in _NOT_A_PHONE) or (not said and _THOUSANDS.match(cand)):
             continue
+        # Dotted groups with a one-digit group are versions ("116.0.6408.131"), not numbers
+        # people dial ("266.485.3941", "06.12.34.56.78").
+        if "." in cand and re.search(r"(?:^|\.)\d(?:\.|$)", cand):
+            continue
         # A run of digits with no separator and no prefix is as likely an order or account
         # number: unless the text says it is a phone number, only the international form and a
         # national form with its trunk prefix (0...) are taken unseparated.
