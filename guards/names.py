@@ -32,6 +32,7 @@ _PARTICLES = {
 # A name word: letters (any script's), inner hyphens and apostrophes ("Jean-Luc", "O'Neill").
 _WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
 _NAME_WORD = re.compile(_WORD)
+_INITIALS = re.compile(r"(?:[^\W\d_a-z]\.){1,3}")
 
 _TITLES = (
     r"Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Madame|Mme|Mlle|Monsieur|M|Herr|Frau|"
@@ -125,7 +126,13 @@ def _take_name(text: str, pos: int, any_case: bool, max_words: int = 4) -> tuple
     # A title after a label ("Contact: Dr. Oyelaran") is not part of the name.
     title = _TITLE.match(text, pos)
     i = title.end() if title else pos
+    initials: list[tuple[int, int]] = []  # "J." or "L.A." before a surname
     while len(words) < max_words:
+        ini = _INITIALS.match(text, i)
+        if ini and ini.end() < len(text) and text[ini.end()] == " " and len(initials) < 2:
+            initials.append((ini.start(), ini.end()))
+            i = ini.end() + 1
+            continue
         m = _NAME_WORD.match(text, i)
         if not m:
             break
@@ -148,7 +155,7 @@ def _take_name(text: str, pos: int, any_case: bool, max_words: int = 4) -> tuple
         words.pop()
     if not words:
         return None
-    return words[0][0], words[-1][1]
+    return (initials or words)[0][0], words[-1][1]
 
 
 def title_names(text: str) -> list[tuple[int, int]]:

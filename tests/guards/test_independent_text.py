@@ -72,6 +72,9 @@ def test_names_after_titles_labels_and_closings():
     ]
     text = "Contact: Ludwig van der Berg, Tel +49 30 1234567"
     assert found(text, labelled_names(text)) == ["Ludwig van der Berg"]
+    initials = "Contact: L.A. Di Trombetta; Dr. J. Kowalski will call."
+    assert found(initials, labelled_names(initials)) == ["L.A. Di Trombetta"]
+    assert found(initials, title_names(initials)) == ["J. Kowalski"]
     chat = "hi, my name is jean-luc martin and i need help"
     assert found(chat, labelled_names(chat)) == ["jean-luc martin"]
     letter = "See you then.\nBest regards,\nAnna Kowalska\nSenior Analyst"
