@@ -258,10 +258,16 @@ class EncodedGuard(Guard):
         cfg = self.config
         ws = [m for m in _LETTER_WORD.finditer(text) if m.group().isascii()]
         width = cfg.cipher_window
-        for i in range(0, max(0, len(ws) - width + 1)):
-            window = [m.group().lower() for m in ws[i : i + width]]
-            forward = sum(spelling_score(w) for w in window) / width
-            backward = sum(spelling_score(w[::-1]) for w in window) / width
+        if len(ws) < width:
+            return []
+        fwd = [spelling_score(m.group().lower()) for m in ws]
+        bwd = [spelling_score(m.group().lower()[::-1]) for m in ws]
+        f_sum, b_sum = sum(fwd[:width]), sum(bwd[:width])
+        for i in range(len(ws) - width + 1):
+            if i:
+                f_sum += fwd[i + width - 1] - fwd[i - 1]
+                b_sum += bwd[i + width - 1] - bwd[i - 1]
+            forward, backward = f_sum / width, b_sum / width
             if forward < cfg.reversed_max_spelling and backward - forward > cfg.reversed_gain:
                 return [
                     Finding(
