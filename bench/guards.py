@@ -47,6 +47,11 @@ from guard_sets_holdout import (
     pii_sentences_holdout,
     poisoning_cases_holdout,
 )
+from guard_sets_holdout2 import (
+    clean_passages_holdout2,
+    pii_sentences_holdout2,
+    poisoning_cases_holdout2,
+)
 from guard_sets_independent import (
     clean_passages_independent,
     pii_sentences_independent,
@@ -272,7 +277,20 @@ def main() -> None:
         clean_passages_holdout(train, set(looked_at)),
         INDEPENDENT_TARGETS,
     )
-    payload = {**own, "independent": independent, "holdout": holdout, "machine": machine()}
+    print("\n== second held-out set (bench/guard_sets_holdout2.py)")
+    holdout2 = evaluate(
+        pii_sentences_holdout2(args.independent_pii_sentences),
+        poisoning_cases_holdout2(looked_at, args.per_class),
+        clean_passages_holdout2(train, set(looked_at)),
+        INDEPENDENT_TARGETS,
+    )
+    payload = {
+        **own,
+        "independent": independent,
+        "holdout": holdout,
+        "holdout2": holdout2,
+        "machine": machine(),
+    }
     print("\nwrote", write_json(args.out, payload))
 
 
