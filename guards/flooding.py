@@ -12,6 +12,7 @@ enough to compare exactly; MinHash would only trade accuracy for speed we do not
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter, OrderedDict
 from functools import lru_cache
 from typing import Any
@@ -159,21 +160,24 @@ class FloodingGuard(Guard):
 
 
 _EMBEDDED: OrderedDict[str, np.ndarray] = OrderedDict()
-_EMBEDDED_MAX = 65536
+_EMBEDDED_MAX = 16384  # 384 floats each: about 25 MB at most
+_EMBEDDED_LOCK = threading.Lock()  # the API scans in several threads
 
 
 def _embeddings(model: Any, sentences: list[str]) -> np.ndarray:
     """The sentences' embeddings, kept (least recently used out): a tenant's history is compared
     with every new document, so each of its sentences is embedded once; new ones in one batch."""
-    missing = [s for s in dict.fromkeys(sentences) if s not in _EMBEDDED]
-    if missing:
-        for s, e in zip(missing, model.embed(missing), strict=True):
-            _EMBEDDED[s] = e
+    # One lock around it all: the embedder runs one forward pass at a time anyway.
+    with _EMBEDDED_LOCK:
+        missing = [s for s in dict.fromkeys(sentences) if s not in _EMBEDDED]
+        if missing:
+            _EMBEDDED.update(zip(missing, model.embed(missing), strict=True))
+        out = [_EMBEDDED[s] for s in sentences]
+        for s in sentences:
+            _EMBEDDED.move_to_end(s)
         while len(_EMBEDDED) > _EMBEDDED_MAX:
             _EMBEDDED.popitem(last=False)
-    for s in sentences:
-        _EMBEDDED.move_to_end(s)
-    return np.stack([_EMBEDDED[s] for s in sentences])
+    return np.stack(out)
 
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]{2,}")
