@@ -260,37 +260,41 @@ def main() -> None:
         dev,
         OWN_TARGETS,
     )
-    print("\n== independent set (bench/guard_sets_independent.py)")
     # The first 100 train passages were looked at while the semantic instruction check's threshold
-    # was chosen: they carry the independent attacks but are not counted as clean text.
+    # was chosen: they carry the other sets' attacks but are not counted as clean text.
     looked_at = train[:LOOKED_AT_TRAIN]
-    independent = evaluate(
-        pii_sentences_independent(args.independent_pii_sentences),
-        poisoning_cases_independent(looked_at, args.per_class),
-        clean_passages_independent(train, set(looked_at)),
-        INDEPENDENT_TARGETS,
-    )
-    print("\n== held-out set (bench/guard_sets_holdout.py)")
-    holdout = evaluate(
-        pii_sentences_holdout(args.independent_pii_sentences),
-        poisoning_cases_holdout(looked_at, args.per_class),
-        clean_passages_holdout(train, set(looked_at)),
-        INDEPENDENT_TARGETS,
-    )
-    print("\n== second held-out set (bench/guard_sets_holdout2.py)")
-    holdout2 = evaluate(
-        pii_sentences_holdout2(args.independent_pii_sentences),
-        poisoning_cases_holdout2(looked_at, args.per_class),
-        clean_passages_holdout2(train, set(looked_at)),
-        INDEPENDENT_TARGETS,
-    )
-    payload = {
-        **own,
-        "independent": independent,
-        "holdout": holdout,
-        "holdout2": holdout2,
-        "machine": machine(),
-    }
+    payload = dict(own)
+    for key, title, pii, cases, clean in [
+        (
+            "independent",
+            "independent set (bench/guard_sets_independent.py)",
+            pii_sentences_independent,
+            poisoning_cases_independent,
+            clean_passages_independent,
+        ),
+        (
+            "holdout",
+            "held-out set (bench/guard_sets_holdout.py)",
+            pii_sentences_holdout,
+            poisoning_cases_holdout,
+            clean_passages_holdout,
+        ),
+        (
+            "holdout2",
+            "second held-out set (bench/guard_sets_holdout2.py)",
+            pii_sentences_holdout2,
+            poisoning_cases_holdout2,
+            clean_passages_holdout2,
+        ),
+    ]:
+        print(f"\n== {title}")
+        payload[key] = evaluate(
+            pii(args.independent_pii_sentences),
+            cases(looked_at, args.per_class),
+            clean(train, set(looked_at)),
+            INDEPENDENT_TARGETS,
+        )
+    payload["machine"] = machine()
     print("\nwrote", write_json(args.out, payload))
 
 
