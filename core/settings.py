@@ -85,7 +85,6 @@ class Settings(BaseSettings):
     lora_layers: list[int] = []
     learning_rate: float = 1e-3
     epochs: int = 5
-    max_selfedit_examples: int = 12
     # Short documents give few batches per epoch; without a floor on optimizer steps a one-sentence
     # fact gets 5 updates and is not learned (measured: 5 steps did not teach it, 20 did).
     min_steps: int = 20

@@ -4,6 +4,7 @@ current adapter. Used by the teach job, the outer loop and the benchmarks alike.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,14 +24,16 @@ from seal.objectives import (
     training_questions,
 )
 from seal.selfedit import (
+    MAX_SELFEDIT_EXAMPLES,
     QA,
     Example,
+    chunk_document,
     cloze_probes,
     grounded,
     parse_qa,
     probe_prompt,
+    selfedit_examples,
     selfedit_prompt,
-    training_examples,
 )
 
 if TYPE_CHECKING:
@@ -143,13 +146,33 @@ def generate_selfedits(
     return [outputs[i * len(docs) : (i + 1) * len(docs)] for i in range(k)]
 
 
-def candidate_examples(
-    docs: Sequence[DocInput], style: str, selfedits: Sequence[str]
-) -> list[Example]:
-    examples: list[Example] = []
-    for doc, output in zip(docs, selfedits, strict=True):
-        examples.extend(training_examples(doc.title, doc.text, style, output))
-    return examples
+@dataclass(frozen=True)
+class CandidateData:
+    """What one candidate trains on: ``examples`` in batches, ``pinned`` examples (the documents)
+    at every step beside them (``seal.modeling.train_lora``), or ``on_policy`` data (sdft)."""
+
+    examples: tuple[Example, ...] = ()
+    pinned: tuple[Example, ...] = ()
+    on_policy: OnPolicy | None = None
+
+    @property
+    def size(self) -> int:
+        if self.on_policy is not None:
+            return len(self.on_policy.questions)
+        return len(self.examples) + len(self.pinned)
+
+
+def document_examples(docs: Sequence[DocInput]) -> list[Example]:
+    return [Example(None, c) for d in docs for c in chunk_document(d.title, d.text)]
+
+
+def selfedit_lines(docs: Sequence[DocInput], style: str, selfedits: Sequence[str]) -> list[Example]:
+    """The self-edits' own examples (lines, question-answer turns), without the documents."""
+    return [
+        ex
+        for _, text in zip(docs, selfedits, strict=True)
+        for ex in selfedit_examples(style, text)[:MAX_SELFEDIT_EXAMPLES]
+    ]
 
 
 def candidate_header(selfedits: Sequence[str], bounds: HyperparamBounds) -> HeaderResult:
@@ -189,35 +212,41 @@ def objective_data(
     base: Any,
     tokenizer: Any,
     config: InnerLoopConfig,
-) -> tuple[list[Example], OnPolicy | None]:
-    """A candidate's training data under the configured objective (``seal.objectives``):
-    examples for the cross-entropy objectives, or on-policy data for ``sdft``. The distillation
-    objectives train on questions from the candidate's question-answer self-edit and on
-    fill-in-the-end questions cut from the document, never on the probes."""
-    if objective == "sft":
-        return candidate_examples(docs, style, selfedits), None
+) -> CandidateData:
+    """A candidate's training data under the configured objective (``seal.objectives``).
+
+    ``sft`` and ``context_distillation_sft`` pin the documents (trained on at every step) and add
+    the self-edit's lines beside them. The distillation objectives train on questions from the
+    candidate's question-answer self-edit and on fill-in-the-end questions cut from the document,
+    never on the probes."""
     if objective not in OBJECTIVES:
         raise ValueError(f"`objective` must be one of {', '.join(OBJECTIVES)}; got {objective!r}")
+    own = CandidateData(
+        tuple(selfedit_lines(docs, style, selfedits)), tuple(document_examples(docs))
+    )
+    if objective == "sft":
+        return own
     per_doc = []
     for doc, text in zip(docs, selfedits, strict=True):
-        own = parse_qa(text) if style == "qa" else []
+        qas = parse_qa(text) if style == "qa" else []
         cloze = cloze_probes(doc.title, doc.text, config.distill_questions)
-        per_doc.append(training_questions(own, cloze, doc.probes, config.distill_questions))
+        per_doc.append(training_questions(qas, cloze, doc.probes, config.distill_questions))
     if objective.startswith("context_distillation"):
         examples: list[Example] = []
         for doc, questions in zip(docs, per_doc, strict=True):
             examples += distill_examples(
                 base, tokenizer, doc.title, doc.text, questions, config.answer_max_tokens
             )
-        own_data = candidate_examples(docs, style, selfedits)
         if objective == "context_distillation_sft":
-            return examples + own_data, None
+            return CandidateData(tuple(examples) + own.examples, own.pinned)
         # A teacher that answered nothing (or a text no question could be cut from) leaves the
         # candidate SEAL's own data to learn from rather than nothing.
-        return examples or own_data, None
+        return CandidateData(tuple(examples)) if examples else own
     data = [on_policy_data(d.title, d.text, qs) for d, qs in zip(docs, per_doc, strict=True)]
-    return [], OnPolicy(
-        [q for d in data for q in d.questions], [t for d in data for t in d.teacher_prompts]
+    return CandidateData(
+        on_policy=OnPolicy(
+            [q for d in data for q in d.questions], [t for d in data for t in d.teacher_prompts]
+        )
     )
 
 
@@ -299,7 +328,7 @@ def run_inner_loop(
             header = candidate_header(texts, bounds)
             train = apply_header(config.train, header)
             texts = [parse_header(t, bounds).body for t in texts]  # train on the notes only
-        examples, on_policy = objective_data(
+        data = objective_data(
             docs,
             style,
             texts,
@@ -308,17 +337,17 @@ def run_inner_loop(
             tokenizer=tokenizer,
             config=config,
         )
-        if on_policy is None:
-            examples += list(replay)
+        if data.on_policy is None:
+            data = dataclasses.replace(data, examples=data.examples + tuple(replay))
         cand = CandidateResult(
             index=i,
             style=style,
             selfedits=selfedits[i],
-            n_examples=len(on_policy.questions) if on_policy else len(examples),
+            n_examples=data.size,
             header=header.as_dict() if header else None,
         )
         progress("training", i / k, {"candidate": i, "style": style, "examples": cand.n_examples})
-        key = None if on_policy is not None else (tuple(examples), train)
+        key = None if data.on_policy is not None else (data, train)
         same = trained.get(key) if key is not None else None
         if same is not None and same.model is not None:
             cand.score, cand.answers, cand.model = same.score, same.answers, same.model
@@ -328,12 +357,13 @@ def run_inner_loop(
             result = train_lora(
                 base,
                 tokenizer,
-                examples,
+                data.examples,
                 train,
                 init_adapter=init_adapter,
                 should_stop=should_stop,
                 anchor=anchor,
-                on_policy=on_policy,
+                on_policy=data.on_policy,
+                pinned=data.pinned,
             )
             cand.train_seconds = time.perf_counter() - t0
             train_s += cand.train_seconds

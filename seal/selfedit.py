@@ -133,8 +133,16 @@ def selfedit_examples(style: str, output: str) -> list[Example]:
     return [Example(None, line) for line in parse_lines(output)]
 
 
+# Self-edit lines trained on per document (training time on a CPU grows with each).
+MAX_SELFEDIT_EXAMPLES = 12
+
+
 def training_examples(
-    title: str | None, text: str, style: str, selfedit_output: str, max_selfedit: int = 12
+    title: str | None,
+    text: str,
+    style: str,
+    selfedit_output: str,
+    max_selfedit: int = MAX_SELFEDIT_EXAMPLES,
 ) -> list[Example]:
     """A candidate's training data: one example per self-edit line (the first ``max_selfedit``:
     training time on a CPU grows with each), plus the document itself."""

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from seal.inner_loop import DocInput, candidate_examples, objective_data, run_inner_loop, style_for
+from seal.inner_loop import DocInput, objective_data, run_inner_loop, style_for
 from seal.modeling import load_base
 from seal.selfedit import QA
 
@@ -80,11 +80,14 @@ def test_context_distillation_trains_closed_book_on_open_book_answers(
         return [f"answer {i}" for i in range(len(prompts))]
 
     monkeypatch.setattr(seal.modeling, "answer_questions", teacher)
-    examples, on_policy = objective_data(
+    data = objective_data(
         [doc], "qa", [selfedit], objective=config.objective, base=base, tokenizer=tok, config=config
     )
+    examples = data.examples
     assert (
-        on_policy is None and len(examples) == len(teacher_prompts) == 1 + 3
+        data.on_policy is None
+        and not data.pinned
+        and len(examples) == len(teacher_prompts) == 1 + 3
     )  # the self-edit's question, 3 cloze
     assert all(text in p for p in teacher_prompts)
     assert all(ex.prompt and text not in ex.prompt for ex in examples)
@@ -95,10 +98,13 @@ def test_context_distillation_trains_closed_book_on_open_book_answers(
     monkeypatch.setattr(
         seal.modeling, "answer_questions", lambda m, t, prompts, **_: [""] * len(prompts)
     )
-    fallback, _ = objective_data(
+    fallback = objective_data(
         [doc], "qa", [selfedit], objective=config.objective, base=base, tokenizer=tok, config=config
     )
-    assert fallback == candidate_examples([doc], "qa", [selfedit])
+    sft = objective_data(
+        [doc], "qa", [selfedit], objective="sft", base=base, tokenizer=tok, config=config
+    )
+    assert fallback == sft and sft.pinned and sft.examples
 
 
 def test_candidates_with_the_same_data_train_once_and_share_the_result(

@@ -52,3 +52,34 @@ def test_short_data_gets_at_least_min_steps(tiny_model_dir, train_config):
         dataclasses.replace(train_config, epochs=2, min_steps=7, batch_size=4),
     )
     assert result.steps == 7 and len(result.losses) == 7
+
+
+def test_pinned_examples_are_trained_at_every_step_beside_the_batches(
+    tiny_model_dir, train_config, monkeypatch
+):
+    """The document (pinned) is in every step, one chunk per step in turn; the self-edit lines
+    fill the batches beside it, so they add to the document instead of diluting it."""
+    import seal.modeling
+
+    base, tok = load_base(str(tiny_model_dir))
+    doc = [Example(None, "Quendril is the capital of Zorblax."), Example(None, "It has moons.")]
+    lines = [Example(None, f"Self-edit line number {i}.") for i in range(8)]
+    seen: list[list[str]] = []
+    real_pad = seal.modeling.pad_batch
+
+    def recording(chunk, pad_id):  # type: ignore[no-untyped-def]
+        seen.append([tok.decode(ids, skip_special_tokens=True) for ids, _ in chunk])
+        return real_pad(chunk, pad_id)
+
+    monkeypatch.setattr(seal.modeling, "pad_batch", recording)
+    config = dataclasses.replace(train_config, epochs=1, min_steps=6, batch_size=4)
+    result = train_lora(base, tok, lines, config, pinned=doc)
+    assert result.steps == 6  # 2 batches of lines per epoch, min_steps 6: three passes
+    pinned_calls = [b[0] for b in seen if len(b) == 1]
+    batches = [b for b in seen if len(b) > 1]
+    assert pinned_calls == [d.completion for d in doc] * 3  # every step, in turn
+    assert len(batches) == 6 and all(len(b) == 4 for b in batches)
+    # Only pinned data: as many steps as min_steps, still one chunk per step.
+    seen.clear()
+    only = train_lora(base, tok, [], config, pinned=doc[:1])
+    assert only.steps == 6 and seen == [[doc[0].completion]] * 6
