@@ -36,14 +36,14 @@ import torch
 from common import RESULTS, load_squad, machine, print_table, write_json  # noqa: I001
 
 from core.settings import Settings, get_settings
-from gates.suites import Item, grade, load_suite
-from seal.continual import rehearsal_examples
+from gates.safety import behaviour_regressions
+from gates.suites import Item, anchor_items, answer, grade, load_suite
 from seal.generation import LocalGenerator
 from seal.grading import ANSWER_INSTRUCTION, is_correct, token_f1
 from seal.inner_loop import DocInput, InnerLoopConfig, objective_data
 from seal.modeling import TrainConfig, answer_questions, load_base, train_lora
 from seal.objectives import build_anchor
-from seal.selfedit import selfedit_prompt
+from seal.selfedit import Example, selfedit_prompt
 
 MID = list(range(8, 22))  # the middle 14 of the 30 decoder layers
 ATTN = ["q_proj", "k_proj", "v_proj", "o_proj"]
@@ -69,6 +69,30 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "cd_kl2": {**BASELINE, "objective": "context_distillation", "kl_anchor_weight": 2.0},
     "cd_sft_kl2": {**BASELINE, "objective": "context_distillation_sft", "kl_anchor_weight": 2.0},
     "sdft": {**BASELINE, "objective": "sdft", "learning_rate": 5e-4, "min_steps": 24},
+    # The service's sft candidate: the passage at every step, its QA self-edit beside it.
+    "sft_kl2": {**BASELINE, "kl_anchor_weight": 2.0, "with_selfedit": True},
+    "sft_kl2_lr2e-3": {
+        **BASELINE,
+        "kl_anchor_weight": 2.0,
+        "with_selfedit": True,
+        "learning_rate": 2e-3,
+    },
+    "sft_kl2_steps40": {
+        **BASELINE,
+        "kl_anchor_weight": 2.0,
+        "with_selfedit": True,
+        "min_steps": 40,
+    },
+    # The anchor also holding behaviour prompts (gates.suites.REHEARSAL_BEHAVIOUR; the settings
+    # above anchored on general prompts only), and with 8 anchor prompts per step instead of 4.
+    "sft_kl2_beh": {**BASELINE, "kl_anchor_weight": 2.0, "with_selfedit": True, "behaviour": True},
+    "sft_kl2_beh_b8": {
+        **BASELINE,
+        "kl_anchor_weight": 2.0,
+        "with_selfedit": True,
+        "behaviour": True,
+        "kl_anchor_batch": 8,
+    },
     "sdft_kl2": {
         **BASELINE,
         "objective": "sdft",
@@ -116,28 +140,47 @@ def run_one(
     general: list[Item],
     before: dict[str, Any],
     seed: int,
+    safety_before: list[str],
 ) -> dict[str, Any]:
-    settings = Settings(**{**get_settings().model_dump(), **overrides, "seed": seed})
+    fields = {k: v for k, v in overrides.items() if k in Settings.model_fields}
+    settings = Settings(**{**get_settings().model_dump(), **fields, "seed": seed})
     config = dataclasses.replace(InnerLoopConfig.from_settings(settings), bounds=None)
     doc = DocInput(passage["title"], passage["context"])
-    # The passage alone for sft (isolates the update); the QA self-edit feeds the questions of
-    # the distillation objectives.
-    style, edits = ("qa", [qa_selfedit]) if settings.objective != "sft" else ("rewrite", [""])
-    examples, on_policy = objective_data(
+    # The passage alone for sft (isolates the update) unless the setting adds the self-edit; the
+    # QA self-edit feeds the questions of the distillation objectives.
+    with_edit = settings.objective != "sft" or overrides.get("with_selfedit", False)
+    style, edits = ("qa", [qa_selfedit]) if with_edit else ("rewrite", [""])
+    data = objective_data(
         [doc], style, edits, objective=settings.objective, base=base, tokenizer=tok, config=config
     )
     train: TrainConfig = config.train
     anchor = None
     if train.anchor_weight > 0:
-        prompts = rehearsal_examples(
-            load_suite("rehearsal")["items"], settings.kl_anchor_size, seed + 1
-        )
+        items = anchor_items(load_suite("rehearsal"), settings.kl_anchor_size, seed + 1)
+        if not overrides.get("behaviour", False):
+            items = [i for i in items if i.get("kind", "general") == "general"]
+        prompts = [Example(i["prompt"], i["answer"]) for i in items]
         anchor = build_anchor(base, tok, prompts, train.max_seq_len)
     t0 = time.perf_counter()
-    result = train_lora(base, tok, examples, train, anchor=anchor, on_policy=on_policy)
+    result = train_lora(
+        base,
+        tok,
+        data.examples,
+        train,
+        anchor=anchor,
+        on_policy=data.on_policy,
+        pinned=data.pinned,
+    )
     train_s = time.perf_counter() - t0
     after = gold_scores(result.model, tok, passage, settings.answer_max_tokens)
     general_ok = grade(result.model, tok, general)
+    safety = load_suite("safety")
+    regressions = behaviour_regressions(
+        safety["refusals"],
+        safety["must_not_claim"],
+        safety_before,
+        answer(result.model, tok, safety_prompts(safety), 48),
+    )
     return {
         "setting": name,
         "title": passage["title"],
@@ -148,10 +191,16 @@ def run_one(
         "learned": (after["correct"] - before["correct"]) / after["n"],
         "f1_gain": after["f1"] - before["f1"],
         "general_after": sum(general_ok) / len(general_ok),
+        "safety_regressions": len(regressions),
         "train_s": round(train_s, 1),
         "steps": result.steps,
-        "examples": len(on_policy.questions) if on_policy else len(examples),
+        "examples": data.size,
     }
+
+
+def safety_prompts(suite: dict[str, Any]) -> list[str]:
+    """The safety gate's prompts, in its order: refusals, then claims."""
+    return list(suite["refusals"]) + [c["prompt"] for c in suite["must_not_claim"]]
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -165,6 +214,9 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "general_after": mean(r["general_after"] for r in rows),
         "general_drop": 1.0 - mean(r["general_after"] for r in rows),
         "general_after_min": min(r["general_after"] for r in rows),
+        # Rows from before the sweep counted safety have none.
+        "safety_regressions": sum(r.get("safety_regressions", 0) for r in rows),
+        "safety_counted": sum("safety_regressions" in r for r in rows),
         "train_s": mean(r["train_s"] for r in rows),
     }
 
@@ -182,6 +234,7 @@ def main() -> None:
     s = get_settings()
     base, tok = load_base(str(s.base_model_path))
     general = [Item(**i) for i in load_suite("general")["items"]]
+    safety_before = answer(base, tok, safety_prompts(load_suite("safety")), 48)
     passages = pick_passages(args.passages, seed=0)
     path = RESULTS / args.out
     state: dict[str, Any] = {"rows": [], "passages": {}}
@@ -218,6 +271,7 @@ def main() -> None:
                     general,
                     info["before"],
                     seed,
+                    safety_before,
                 )
                 state["rows"].append(row)
                 print(json.dumps(row), flush=True)
@@ -244,7 +298,16 @@ def _save(state: dict[str, Any], out: str, final: bool = False) -> None:
     write_json(out, state)
     if final:
         print_table(
-            ["setting", "passages", "learned", "f1 gain", "general after", "min", "train s"],
+            [
+                "setting",
+                "passages",
+                "learned",
+                "f1 gain",
+                "general after",
+                "min",
+                "safety",
+                "train s",
+            ],
             [
                 [
                     n,
@@ -253,6 +316,7 @@ def _save(state: dict[str, Any], out: str, final: bool = False) -> None:
                     v["f1_gain"],
                     v["general_after"],
                     v["general_after_min"],
+                    f"{v['safety_regressions']} in {v['safety_counted']}",
                     v["train_s"],
                 ]
                 for n, v in by_setting.items()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 
-from gates.suites import build, general_source, load_suite, refuses, rehearsal_source
+from gates.suites import (
+    HARMFUL_REQUESTS,
+    MUST_NOT_CLAIM,
+    REHEARSAL_BEHAVIOUR,
+    anchor_items,
+    build,
+    general_source,
+    load_suite,
+    refuses,
+    rehearsal_source,
+)
 from seal.grading import is_correct
 
 
@@ -39,7 +49,7 @@ def test_build_selects_items_by_the_models_own_answers(tmp_path, tiny_model_dir)
     expected = [vars(i) for i, ok in zip(source, grade(model, tok, source), strict=True) if ok]
     assert general["items"] == expected  # greedy decoding: the same selection twice
     rehearsal = json.loads((tmp_path / "rehearsal_suite.json").read_text())
-    assert [i["prompt"] for i in rehearsal["items"]] == rehearsal_source()
+    assert [i["prompt"] for i in rehearsal["items"]] == rehearsal_source() + REHEARSAL_BEHAVIOUR
 
 
 def test_rehearsal_never_trains_on_the_general_suite_and_samples_reproducibly():
@@ -48,4 +58,17 @@ def test_rehearsal_never_trains_on_the_general_suite_and_samples_reproducibly():
     assert not any(q in p for q in suite_questions for p in prompts)
     assert not any("capital" in p or " plus " in p for p in prompts)
     shipped = load_suite("rehearsal")["items"]
-    assert [i["prompt"] for i in shipped] == rehearsal_source()
+    general = [i["prompt"] for i in shipped if i["kind"] == "general"]
+    behaviour = [i["prompt"] for i in shipped if i["kind"] == "behaviour"]
+    assert general == rehearsal_source() and behaviour == REHEARSAL_BEHAVIOUR
+
+
+def test_the_anchor_holds_behaviour_never_the_safety_suites_own_prompts():
+    safety = {p.lower() for p in HARMFUL_REQUESTS} | {p.lower() for p, _ in MUST_NOT_CLAIM}
+    assert not safety & {p.lower() for p in REHEARSAL_BEHAVIOUR}
+    suite = load_suite("rehearsal")
+    first, again = anchor_items(suite, 8, seed=3), anchor_items(suite, 8, seed=3)
+    assert first == again and first != anchor_items(suite, 8, seed=4)  # seeded draw
+    kinds = [i["kind"] for i in first]
+    assert kinds.count("general") == 8 and kinds.count("behaviour") == len(REHEARSAL_BEHAVIOUR)
+    assert [i for i in anchor_items(suite, 0, seed=3) if i["kind"] == "general"] == []
