@@ -32,8 +32,9 @@ def directory_checksum(path: Path) -> str:
 
 class ArtifactStore(ABC):
     @abstractmethod
-    def scratch_dir(self) -> Path:
-        """A fresh local directory to write a new artifact into."""
+    def scratch_dir(self, owner: str = "") -> Path:
+        """A fresh local directory to write a new artifact into; ``owner`` (``job-12``) names
+        it, so that a restart of that run finds what a dead worker left."""
 
     @abstractmethod
     def commit_dir(self, scratch: Path, prefix: str) -> tuple[str, str]:
@@ -48,6 +49,11 @@ class ArtifactStore(ABC):
 
     @abstractmethod
     def keys(self) -> set[str]: ...
+
+    @abstractmethod
+    def discard_leftovers(self, owner: str, prefix: str, referenced: set[str]) -> list[str]:
+        """Delete the scratch directories of ``owner`` and the artifacts under ``prefix`` that
+        no row references: what a run's dead worker left behind."""
 
     def verify(self, key: str, checksum: str) -> bool:
         return directory_checksum(self.local_path(key)) == checksum
@@ -76,8 +82,8 @@ class LocalArtifactStore(ArtifactStore):
         self._scratch_root = self.root / ".scratch"
         self._scratch_root.mkdir(parents=True, exist_ok=True)
 
-    def scratch_dir(self) -> Path:
-        return Path(tempfile.mkdtemp(dir=self._scratch_root))
+    def scratch_dir(self, owner: str = "") -> Path:
+        return Path(tempfile.mkdtemp(dir=self._scratch_root, prefix=f"{owner}-" if owner else None))
 
     def commit_dir(self, scratch: Path, prefix: str) -> tuple[str, str]:
         if not (scratch / "adapter_config.json").is_file():
@@ -104,6 +110,18 @@ class LocalArtifactStore(ArtifactStore):
             for p in self.root.rglob("adapter_config.json")
             if self._scratch_root not in p.parents
         }
+
+    def discard_leftovers(self, owner: str, prefix: str, referenced: set[str]) -> list[str]:
+        removed = []
+        under = prefix.strip("/") + "/"
+        for key in sorted(self.keys() - referenced):
+            if key.startswith(under):
+                self.delete(key)
+                removed.append(key)
+        for scratch in self._scratch_root.glob(f"{owner}-*"):
+            shutil.rmtree(scratch, ignore_errors=True)
+            removed.append(str(scratch))
+        return removed
 
     def sweep(self, referenced: set[str], min_age_s: float = 3600.0) -> list[str]:
         """Delete artifacts no database row references, and stale scratch directories.

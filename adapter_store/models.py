@@ -127,7 +127,17 @@ class Tenant(SQLModel, table=True):
         return TenantPolicy.model_validate(self.policy or {})
 
 
-class Job(SQLModel, table=True):
+class Leased(SQLModel):
+    """A run a worker holds while it works on it (``workers/leases.py``): the holder renews the
+    lease while it lives; a run whose lease ran out lost its worker and is started again (or
+    failed after ``attempts`` tries) by the reaper, never run by two workers at once."""
+
+    lease_owner: str | None = Field(default=None, max_length=128)
+    lease_expires_at: datetime | None = None
+    attempts: int = 0  # how many times a worker started the run
+
+
+class Job(Leased, table=True):
     __tablename__ = "job"
     __table_args__ = (
         UniqueConstraint("tenant_id", "idempotency_key", name="uq_job_tenant_idempotency"),
@@ -312,7 +322,7 @@ class PolicyVersion(SQLModel, table=True):
     decided_at: datetime | None = None
 
 
-class PolicyRound(SQLModel, table=True):
+class PolicyRound(Leased, table=True):
     """One ReST-EM round over a scope's policy: a job with its own lifecycle and events."""
 
     __tablename__ = "policy_round"
@@ -362,3 +372,17 @@ class PolicySample(SQLModel, table=True):
     baseline: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     kept: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkerHeartbeat(SQLModel, table=True):
+    """A live worker process, as it last reported itself (``workers/leases.py``); ``/readyz``
+    counts those seen recently."""
+
+    __tablename__ = "worker_heartbeat"
+
+    name: str = Field(primary_key=True, max_length=128)  # unique per process: host, pid, start
+    hostname: str = Field(max_length=255)
+    pid: int
+    started_at: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    running: str | None = Field(default=None, max_length=64)  # "job 12" | "round 3" | None

@@ -178,6 +178,17 @@ class Settings(BaseSettings):
     # Celery.
     task_queue: str = "training"
     worker_concurrency: int = 1
+    # Redis and RabbitMQ-style brokers give an unacknowledged task to another worker after this
+    # long; far above any job's length, since the run's lease (below) is what detects a dead
+    # worker, and a task delivered twice finds the lease held and does nothing.
+    broker_visibility_timeout_s: int = Field(24 * 3600, ge=60)
+
+    # Leases and heartbeats (workers/leases.py): a worker renews the lease of the run it works on
+    # and records itself every heartbeat; a run whose lease ran out (its worker was killed) is
+    # queued again, at most run_max_attempts starts in all, then failed with worker_lost.
+    worker_heartbeat_s: float = Field(10.0, gt=0)
+    worker_lease_s: float = Field(60.0, gt=0)
+    run_max_attempts: int = Field(2, ge=1)
 
     @property
     def resolved_database_url(self) -> str:

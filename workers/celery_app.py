@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from celery import Celery
 
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 
 TEACH_TASK = "workers.tasks.teach"
 POLICY_ROUND_TASK = "workers.tasks.policy_round"
+
+
+def transport_options(broker_url: str, settings: Settings) -> dict[str, object]:
+    """Redis (and SQS) hand an unacknowledged task to another worker after a visibility timeout:
+    set it above any job's length, so that a live job is never delivered twice for being long (a
+    dead worker's job is recovered sooner, by its lease: workers.leases). Other transports have
+    no such timeout (kombu's SQLAlchemy one passes its options to the engine)."""
+    if broker_url.split(":", 1)[0] in ("redis", "rediss", "sqs"):
+        return {"visibility_timeout": settings.broker_visibility_timeout_s}
+    return {}
 
 
 def make_celery() -> Celery:
@@ -30,6 +40,7 @@ def make_celery() -> Celery:
         },
         task_default_queue=settings.task_queue,
         broker_connection_retry_on_startup=True,
+        broker_transport_options=transport_options(settings.resolved_broker_url, settings),
         worker_hijack_root_logger=False,
     )
     return app

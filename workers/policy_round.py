@@ -120,7 +120,7 @@ def run_policy_round(
     engine = engine or get_engine()
     store = store or get_artifact_store()
     return run_to_end(
-        ROUND, round_id, engine, lambda: _run(round_id, settings, engine, store, generator)
+        ROUND, round_id, engine, lambda _lease: _run(round_id, settings, engine, store, generator)
     )
 
 
@@ -144,6 +144,8 @@ def _run(
             rnd.status = R.queued
             session.add(rnd)
             ROUND.add_event(session, rnd, "restarting (the previous worker stopped)")
+        if rnd.attempts > 1:
+            discard_leftovers(session, store, rnd)
 
         opts = rnd.config
         cfg = round_config(settings, k=opts.get("k"), eval_k=opts.get("eval_k"))
@@ -196,7 +198,7 @@ def _run(
         )
         base, tokenizer = load_base(str(settings.base_model_path))
         name = policy_name(rnd)
-        scratch = store.scratch_dir()
+        scratch = store.scratch_dir(owner=f"round-{rnd.id}")
         t0 = time.perf_counter()
         result = run_round(
             train,
@@ -213,6 +215,30 @@ def _run(
         wall_s = time.perf_counter() - t0
         report = {**result.report(), "wall_s": round(wall_s, 1)}
         return _finish(session, rnd, result, report, current, name, scratch, store, settings)
+
+
+def artifact_prefix(rnd: PolicyRound) -> str:
+    """Where a round's policy is committed: a restart of the round can find what it left."""
+    return f"policies/{rnd.scope.replace(':', '-')}/round-{rnd.id}"
+
+
+def discard_leftovers(session: Session, store: ArtifactStore, rnd: PolicyRound) -> None:
+    """Before a round runs again after its worker died: its policy if it was registered but
+    never decided (still a candidate), its records, its files and its scratch directory."""
+    version = session.exec(
+        select(PolicyVersion).where(
+            PolicyVersion.round_id == rnd.id, PolicyVersion.status == PolicyStatus.candidate
+        )
+    ).first()
+    if version is not None:
+        session.delete(version)
+    for sample in session.exec(select(PolicySample).where(PolicySample.round_id == rnd.id)):
+        session.delete(sample)
+    rnd.policy_version_id = None
+    session.add(rnd)
+    session.commit()
+    referenced = set(session.exec(select(PolicyVersion.artifact_uri)))
+    store.discard_leftovers(f"round-{rnd.id}", artifact_prefix(rnd), referenced)
 
 
 def _progress(session: Session, rnd: PolicyRound):
@@ -269,7 +295,7 @@ def _finish(
         )
         return R.rejected
 
-    key, checksum = store.commit_dir(scratch, prefix=f"policies/{rnd.scope.replace(':', '-')}")
+    key, checksum = store.commit_dir(scratch, prefix=artifact_prefix(rnd))
     admin = serving_admin(settings)
     try:
         if admin is not None:

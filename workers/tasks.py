@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from celery.signals import worker_ready
+from typing import Any
+
+from celery.signals import worker_ready, worker_shutdown
 
 from core.settings import get_settings
-from workers.celery_app import POLICY_ROUND_TASK, TEACH_TASK, celery_app
+from workers.celery_app import (
+    POLICY_ROUND_TASK,
+    TEACH_TASK,
+    celery_app,
+    enqueue_policy_round,
+    enqueue_teach,
+)
 
 
 @worker_ready.connect
@@ -14,10 +22,49 @@ def _configure_worker(**_: object) -> None:
 
     settings = get_settings()
     set_threads(settings.torch_threads)
+    # Runs whose worker died (before this one started) are recovered first, then the heartbeat
+    # keeps doing it while this worker lives.
+    start_heartbeat()
     # Load the base model and the guards' models (spaCy, MiniLM) once at start-up, not in a job.
     load_base(str(settings.base_model_path))
     warm_guards()
     sweep_orphans()
+
+
+@worker_shutdown.connect
+def _stop_worker(**_: object) -> None:
+    from workers.runs import _process_heartbeat, set_process_heartbeat
+
+    if _process_heartbeat is not None:
+        _process_heartbeat.stop()
+        set_process_heartbeat(None)
+
+
+def reap_dead_runs(session: Any) -> list[Any]:
+    """Teach jobs and policy rounds whose worker died: queued again or failed."""
+    from adapter_store.lifecycle import JOB, ROUND
+    from workers.leases import reap
+
+    attempts = get_settings().run_max_attempts
+    return reap(session, JOB, max_attempts=attempts, enqueue=enqueue_teach) + reap(
+        session, ROUND, max_attempts=attempts, enqueue=enqueue_policy_round
+    )
+
+
+def start_heartbeat() -> None:
+    from core.db import get_engine
+    from workers.leases import Heartbeat, worker_name
+    from workers.runs import set_process_heartbeat
+
+    settings = get_settings()
+    beat = Heartbeat(
+        get_engine(),
+        worker_name(),
+        settings.worker_heartbeat_s,
+        settings.worker_lease_s,
+        reap_fn=reap_dead_runs,
+    )
+    set_process_heartbeat(beat.start())
 
 
 def warm_guards() -> None:

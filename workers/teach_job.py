@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from adapter_store.artifacts import ArtifactStore, get_artifact_store
 from adapter_store.documents import taught_texts, tenant_watchlist
@@ -46,7 +46,7 @@ from core.errors import ServiceError
 from core.settings import Settings, get_settings
 from gates import GateContext, GateResult, run_gates
 from gates.base import Router
-from gates.suites import Item, load_suite
+from gates.suites import Item, anchor_items, load_suite
 from guards import Verdict, build_guards, scan_batch
 from seal.continual import rehearsal_examples, replay_examples
 from seal.generation import Generator, make_generator
@@ -62,7 +62,8 @@ from seal.inner_loop import (
 )
 from seal.modeling import load_adapter, load_base, save_adapter
 from seal.scope import Scope, calibrate, get_embedder, max_similarity, scope_texts
-from seal.selfedit import QA, cloze_probes
+from seal.selfedit import QA, Example, cloze_probes
+from workers.leases import Heartbeat, LeaseLost
 from workers.runs import Cancelled, run_to_end
 
 S = JobStatus
@@ -77,16 +78,22 @@ class JobEnv:
     engine: Engine
     store: ArtifactStore
     generator: Generator | None = None
+    lease: Heartbeat | None = None  # the worker's heartbeat, which renews this job's lease
 
     def session(self) -> Any:
         return session_scope(self.engine)
 
     def cancelled(self) -> bool:
+        """Stop? (cancelled, or the lease lost: another worker runs the job now)."""
+        if self.lease is not None and self.lease.lost:
+            return True
         with self.session() as s:
             job = s.get(Job, self.job_id)
             return job is None or job.status == S.cancelled
 
     def check_cancelled(self) -> None:
+        if self.lease is not None and self.lease.lost:
+            raise LeaseLost
         if self.cancelled():
             raise Cancelled
 
@@ -163,7 +170,12 @@ def run_teach_job(
         store or get_artifact_store(),
         generator,
     )
-    return run_to_end(JOB, job_id, env.engine, lambda: _run(env))
+
+    def body(lease: Heartbeat) -> str:
+        env.lease = lease
+        return _run(env)
+
+    return run_to_end(JOB, job_id, env.engine, body)
 
 
 def _run(env: JobEnv) -> str:
@@ -191,12 +203,15 @@ def load_or_skip(env: JobEnv) -> TeachRun | str:
         tenant = s.get(Tenant, job.tenant_id)
         assert tenant is not None
         if job.status not in (S.queued, S.quarantined):
-            # acks_late redelivered the task of a worker that died mid-job: nothing was
-            # registered (registration is the last step), so start again from the top.
+            # The task of a worker that died mid-job, delivered again: start from the top.
             JOB.add_event(s, job, f"restarting from {job.status} (the previous worker stopped)")
             job.status = S.queued
             s.add(job)
             s.commit()
+        if job.status == S.queued and job.attempts > 1:
+            # A start after a worker died: whatever it left (a version registered but never
+            # promoted, committed files, a scratch directory) goes before the job runs again.
+            discard_leftovers(s, env.store, job)
         if job.status == S.queued:
             JOB.transition(s, job, S.scanning, "scanning documents", progress=0.02)
         return TeachRun(tenant_id=tenant.id, policy=tenant.policy_obj)
@@ -375,11 +390,17 @@ def train(env: JobEnv, run: TeachRun) -> None:
     run.current_model = load_adapter(base, run.served.path) if run.served else None
     replay = replay_examples(run.lineage, settings.replay_size, settings.seed)
     size = run.policy.rehearsal_size
-    prompts = load_suite("rehearsal")["items"]
+    suite = load_suite("rehearsal")
+    # Cross-entropy rehearsal learns the base model's answers: general prompts only (never its
+    # answers to harmful requests); the anchor holds its distributions on both kinds.
+    general = [i for i in suite["items"] if i.get("kind", "general") == "general"]
     rehearsal = rehearsal_examples(
-        prompts, settings.rehearsal_size if size is None else size, settings.seed + job_id
+        general, settings.rehearsal_size if size is None else size, settings.seed + job_id
     )
-    anchor = rehearsal_examples(prompts, settings.kl_anchor_size, settings.seed + job_id + 1)
+    anchor = [
+        Example(i["prompt"], i["answer"])
+        for i in anchor_items(suite, settings.kl_anchor_size, settings.seed + job_id + 1)
+    ]
     run.replayed, run.rehearsed = len(replay), len(rehearsal)
     run.objective = {
         "name": settings.objective,
@@ -559,12 +580,12 @@ def register(env: JobEnv, run: TeachRun) -> None:
     with every candidate's (document, self-edit, reward) record."""
     assert run.result is not None and run.selected is not None
     store = env.store
-    scratch = store.scratch_dir()
+    scratch = store.scratch_dir(owner=f"job-{env.job_id}")
     scope_, _ = run.scopes[run.selected.index]
     try:
         save_adapter(run.selected.model, scratch)
         scope_.save(scratch)
-        key, checksum = store.commit_dir(scratch, prefix=f"tenants/{run.tenant_id}")
+        key, checksum = store.commit_dir(scratch, prefix=artifact_prefix(run.tenant_id, env.job_id))
     except OSError as exc:
         # A full disk (or any write error) mid-save: the half-written directory goes, the job
         # fails with the reason, and no version is registered.
@@ -682,6 +703,45 @@ def decide(env: JobEnv, run: TeachRun) -> str:
                 raise Cancelled from exc
             raise
         return S.promoted
+
+
+# ---------------------------------------------------------------- restarts
+
+
+def artifact_prefix(tenant_id: int, job_id: int) -> str:
+    """Where a job's adapter is committed: a restart of the job can find what it left."""
+    return f"tenants/{tenant_id}/job-{job_id}"
+
+
+def discard_leftovers(session: Session, store: ArtifactStore, job: Job) -> None:
+    """Before a job runs again after its worker died: drop the version it registered but never
+    promoted (the alias moves only with the job's last transition), that version's self-edit
+    records, its committed files and its scratch directory."""
+    version = (
+        session.get(AdapterVersion, job.adapter_version_id) if job.adapter_version_id else None
+    )
+    active = get_active_version(session, job.tenant_id)
+    dropped = None
+    if version is not None and (active is None or active.id != version.id):
+        for record in session.exec(select(SelfEditRecord).where(SelfEditRecord.job_id == job.id)):
+            session.delete(record)
+        session.delete(version)
+        dropped = version.name
+    job.adapter_version_id = None
+    session.add(job)
+    session.commit()
+    assert job.id is not None
+    referenced = set(session.exec(select(AdapterVersion.artifact_uri)))
+    removed = store.discard_leftovers(
+        f"job-{job.id}", artifact_prefix(job.tenant_id, job.id), referenced
+    )
+    if dropped or removed:
+        JOB.add_event(
+            session,
+            job,
+            "discarded what the stopped worker left",
+            data={"version": dropped, "files": len(removed)},
+        )
 
 
 # ---------------------------------------------------------------- what the version records

@@ -10,7 +10,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
+from core.settings import Settings
 
 router = APIRouter(tags=["ops"])
 
@@ -22,25 +23,36 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-async def readyz(request: Request, session: SessionDep) -> JSONResponse:
-    """Ready when the database answers and the model server is healthy."""
+async def readyz(request: Request, session: SessionDep, settings: SettingsDep) -> JSONResponse:
+    """Ready when the database answers, the model server is healthy and at least one worker's
+    heartbeat is recent (teach jobs would otherwise wait with no one to run them)."""
     checks: dict[str, bool] = {}
-    checks["database"] = await asyncio.to_thread(_database_answers, session)
-    router_ = getattr(request.app.state, "adapter_router", None)
-    if router_ is not None:
-        checks["model_server"] = await asyncio.to_thread(router_.admin.healthy)
+    checks["database"], workers = await asyncio.to_thread(_database_and_workers, session, settings)
+    checks["workers"] = workers > 0
+    body: dict = {"workers": workers}
+    replicas = getattr(request.app.state, "replicas", None)
+    if replicas is not None:
+        # Ready replicas: healthy, with every active adapter loaded (the reconciler's verdict).
+        body["model_servers"] = {"ready": len(replicas.ready()), "of": len(replicas.replicas)}
+        checks["model_server"] = bool(replicas.ready())
     ok = all(checks.values())
     return JSONResponse(
-        {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
+        {"status": "ready" if ok else "not_ready", "checks": checks, **body},
+        status_code=200 if ok else 503,
     )
 
 
-def _database_answers(session: Session) -> bool:
+def _database_and_workers(session: Session, settings: Settings) -> tuple[bool, int]:
+    """Does the database answer, and how many workers beat within three heartbeats?"""
+    from workers.leases import live_workers
+
     try:
         session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-        return True
+        return True, len(live_workers(session, 3 * settings.worker_heartbeat_s))
     except Exception:  # noqa: BLE001
-        return False
+        return False, 0
+    finally:
+        session.close()
 
 
 @router.get("/metrics")

@@ -1,12 +1,13 @@
 """API behaviour with a fresh database per test: auth, isolation, validation and the lifecycles."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
 from adapter_store.lifecycle import JOB
-from adapter_store.models import Job, JobStatus, VersionStatus
+from adapter_store.models import Job, JobStatus, VersionStatus, WorkerHeartbeat, utcnow
 from adapter_store.registry import register_version
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
@@ -399,9 +400,22 @@ def test_policy_patch_changes_one_field_and_keeps_the_rest(client):
     assert policy["auto_promote"] is False and policy["pii_mode"] == "redact"
 
 
-def test_ops_endpoints(client):
+def test_ops_endpoints(client, engine):
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").status_code == 200
+    # Ready only while a worker's heartbeat is recent: none yet.
+    resp = client.get("/readyz")
+    assert resp.status_code == 503 and resp.json()["checks"] == {"database": True, "workers": False}
+    with Session(engine) as s:
+        s.add(WorkerHeartbeat(name="w1", hostname="h", pid=1))
+        s.commit()
+    resp = client.get("/readyz")
+    assert resp.status_code == 200 and resp.json()["workers"] == 1, resp.text
+    with Session(engine) as s:  # a heartbeat a minute old is a dead worker's
+        row = s.get(WorkerHeartbeat, "w1")
+        row.last_seen = utcnow() - timedelta(seconds=60)
+        s.add(row)
+        s.commit()
+    assert client.get("/readyz").status_code == 503
     client.get("/healthz")
     assert "seal_http_requests_total" in client.get("/metrics").text
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel
 from api.deps import get_session
 from api.main import create_app
 from core.db import make_engine
+from workers.leases import Heartbeat
 
 ADMIN = {"Authorization": "Bearer test-admin-key"}
 # Routes that forward to vLLM: without one they answer 503 by design.
@@ -35,6 +36,8 @@ def _session():  # type: ignore[no-untyped-def]
 
 
 APP.dependency_overrides[get_session] = _session
+# A worker's heartbeat beats on the database (/readyz is 503 without one, by design).
+HEARTBEAT = Heartbeat(_ENGINE, "fuzz-worker", interval_s=5, lease_s=60).start()
 with TestClient(APP) as _client:
     _key = _client.post("/v1/admin/tenants", json={"name": "fuzz"}, headers=ADMIN).json()["api_key"]
     TENANT = {"Authorization": f"Bearer {_key}"}
