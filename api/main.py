@@ -19,8 +19,8 @@ from api.quotas import TenantRates
 from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops, policy
 from core.db import get_engine
 from core.settings import Settings, get_settings
-from serving.client import VLLMAdmin
-from serving.router import AdapterRouter
+from serving.client import auth_headers
+from serving.replicas import ReplicaSet
 from serving.scoping import ScopeRouter
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ LATENCY = Histogram("seal_http_request_seconds", "HTTP request latency", ["route
 async def _reconcile_forever(app: FastAPI, interval_s: float) -> None:
     while True:
         try:
-            await asyncio.to_thread(app.state.adapter_router.reconcile, get_engine())
-        except Exception:  # noqa: BLE001 - vLLM restarting; try again next pass
+            await asyncio.to_thread(app.state.replicas.reconcile, get_engine())
+        except Exception:  # noqa: BLE001 - the database away; try again next pass
             log.warning("adapter reconcile failed; retrying", exc_info=True)
         await asyncio.sleep(interval_s)
 
@@ -40,11 +40,15 @@ async def _reconcile_forever(app: FastAPI, interval_s: float) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    app.state.http = httpx.AsyncClient(timeout=httpx.Timeout(300.0, connect=5.0))
+    app.state.http = httpx.AsyncClient(
+        timeout=httpx.Timeout(300.0, connect=5.0), headers=auth_headers(settings.vllm_api_key)
+    )
     task = warm = None
-    if settings.vllm_url:
+    if settings.resolved_vllm_urls:
         store = LocalArtifactStore(settings.resolved_artifact_dir)
-        app.state.adapter_router = AdapterRouter(VLLMAdmin(settings.vllm_url), store)
+        app.state.replicas = ReplicaSet(
+            settings.resolved_vllm_urls, store, api_key=settings.vllm_api_key
+        )
         app.state.scope_router = ScopeRouter(store, settings.embedding_model_path)
         task = asyncio.create_task(_reconcile_forever(app, 5.0))
         # The embedding model loads in the background: the first query need not wait for it.

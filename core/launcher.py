@@ -3,17 +3,20 @@
     python -m core.launcher
 
 On first run it generates SEAL_ADMIN_KEY into .env (unless set) and prints it. Child processes are
-supervised: vLLM and the worker are restarted if they die; stopping the launcher stops them all.
+supervised: each vLLM replica (``SEAL_VLLM_REPLICAS``) and the worker are restarted with backoff if
+they die; stopping the launcher stops them all.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from core.settings import REPO_ROOT, Settings, get_settings
@@ -88,6 +91,38 @@ def api_command(settings: Settings) -> list[str]:
     ]
 
 
+class Supervised:
+    """A child process restarted when it dies, with a backoff that doubles (1 s up to 60 s) while
+    it keeps dying young and starts over once it ran for two minutes."""
+
+    def __init__(self, name: str, start: Callable[[], subprocess.Popen]) -> None:
+        self.name, self._start = name, start
+        self.proc: subprocess.Popen | None = None
+        self.restarts = 0
+        self._delay, self._started, self._due = 0.0, 0.0, 0.0
+
+    def start(self) -> subprocess.Popen:
+        self.proc, self._started = self._start(), time.monotonic()
+        return self.proc
+
+    def check(self) -> None:
+        """Call every second: notice a death, restart when its backoff has passed."""
+        if self.proc is None or self.proc.poll() is None:
+            if self.proc is None and time.monotonic() >= self._due:
+                print(f"[seal] restarting {self.name} (restart {self.restarts})", flush=True)
+                self.start()
+            return
+        ran = time.monotonic() - self._started
+        self._delay = 1.0 if ran > 120 or not self._delay else min(60.0, self._delay * 2)
+        print(
+            f"[seal] {self.name} exited with {self.proc.returncode} after {ran:.0f} s; "
+            f"restarting in {self._delay:.0f} s",
+            flush=True,
+        )
+        self.proc, self._due = None, time.monotonic() + self._delay
+        self.restarts += 1
+
+
 def main() -> None:
     key, generated = ensure_admin_key()
     os.environ["SEAL_ADMIN_KEY"] = key
@@ -102,9 +137,10 @@ def main() -> None:
     print(f"[seal] migrating {settings.resolved_database_url}", flush=True)
     migrate(settings)
 
-    from serving.vllm_server import start_vllm, wait_ready
+    from serving.vllm_server import replica_ports, start_vllm, wait_ready
 
-    procs: dict[str, subprocess.Popen] = {}
+    children: list[Supervised] = []
+    api: subprocess.Popen | None = None
     stopping = False
 
     def stop(*_: object) -> None:
@@ -114,38 +150,43 @@ def main() -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        if settings.vllm_url:
-            print(
-                f"[seal] starting vLLM on {settings.vllm_host}:{settings.vllm_port} "
-                f"(log: {logs / 'vllm.log'})",
-                flush=True,
-            )
-            procs["vllm"] = start_vllm(settings, logs / "vllm.log")
-            wait_ready(settings, procs["vllm"], settings.vllm_start_timeout_s)
-        procs["worker"] = _spawn(worker_command(settings), logs / "worker.log")
-        procs["api"] = _spawn(api_command(settings), logs / "api.log")
+        if settings.vllm_url and not settings.vllm_urls:
+            for i, port in enumerate(replica_ports(settings)):
+                log = logs / ("vllm.log" if i == 0 else f"vllm-{i}.log")
+                print(
+                    f"[seal] starting vLLM on {settings.vllm_host}:{port} (log: {log})", flush=True
+                )
+                child = Supervised(
+                    f"vllm:{port}", functools.partial(start_vllm, settings, log, port)
+                )
+                children.append(child)
+                child.start()
+            for child, port in zip(children, replica_ports(settings), strict=True):
+                assert child.proc is not None
+                wait_ready(settings, child.proc, settings.vllm_start_timeout_s, port)
+        worker = Supervised("worker", lambda: _spawn(worker_command(settings), logs / "worker.log"))
+        children.append(worker)
+        worker.start()
+        api = _spawn(api_command(settings), logs / "api.log")
         print(
             f"[seal] ready: API on http://{settings.api_host}:{settings.api_port} (logs in {logs})",
             flush=True,
         )
         while not stopping:
             time.sleep(1.0)
-            if procs["api"].poll() is not None:
+            if api.poll() is not None:
                 print("[seal] the API exited; stopping", flush=True)
                 break
-            for name in ("vllm", "worker"):
-                proc = procs.get(name)
-                if proc is not None and proc.poll() is not None and not stopping:
-                    print(f"[seal] {name} exited with {proc.returncode}; restarting", flush=True)
-                    if name == "vllm":
-                        procs[name] = start_vllm(settings, logs / "vllm.log")
-                    else:
-                        procs[name] = _spawn(worker_command(settings), logs / "worker.log")
+            for child in children:
+                child.check()
     finally:
-        for proc in procs.values():
+        procs = [c.proc for c in children if c.proc is not None]
+        if api is not None:
+            procs.append(api)
+        for proc in procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs.values():
+        for proc in procs:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:

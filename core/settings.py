@@ -7,6 +7,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,14 @@ class Settings(BaseSettings):
     vllm_host: str = "127.0.0.1"
     vllm_port: int = 8100
     vllm_url: str | None = "http://127.0.0.1:8100"
+    # Several vLLM replicas: the launcher starts vllm_replicas of them on consecutive ports from
+    # vllm_url's; a deployment lists its own in vllm_urls (which then wins). The API spreads
+    # queries over the ready ones and keeps every replica's adapters in step (serving/replicas.py).
+    vllm_replicas: int = Field(1, ge=1, le=16)
+    vllm_urls: list[str] = []
+    # Sent as a bearer token to vLLM (started with --api-key): its adapter-management endpoints
+    # then refuse anyone else on the network. None: loopback only, no key.
+    vllm_api_key: str | None = None
     vllm_max_lora_rank: int = 16
     vllm_max_loras: int = 8
     vllm_max_cpu_loras: int = 16
@@ -189,6 +198,20 @@ class Settings(BaseSettings):
     worker_heartbeat_s: float = Field(10.0, gt=0)
     worker_lease_s: float = Field(60.0, gt=0)
     run_max_attempts: int = Field(2, ge=1)
+
+    @property
+    def resolved_vllm_urls(self) -> list[str]:
+        """Every vLLM replica's base URL (empty: no serving)."""
+        if self.vllm_urls:
+            return [u.rstrip("/") for u in self.vllm_urls]
+        if not self.vllm_url:
+            return []
+        first = urlsplit(self.vllm_url.rstrip("/"))
+        port = first.port or 80
+        return [
+            first._replace(netloc=f"{first.hostname}:{port + i}").geturl()
+            for i in range(self.vllm_replicas)
+        ]
 
     @property
     def resolved_database_url(self) -> str:

@@ -7,6 +7,7 @@ benchmarks that run without a server. Both take the same prompts and return one 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,19 +35,38 @@ class Generator(Protocol):
 
 
 class VLLMGenerator:
+    """Samples from the served model over vLLM's OpenAI-compatible API, spread over its replicas.
+
+    A replica killed or restarting mid-job does not fail the job: a request that cannot be
+    answered goes to the next replica, and after a pause round them again, for up to
+    ``retry_s``; a self-edit policy a restarted replica no longer has is loaded again first."""
+
     concurrent = True  # safe to call from several threads at once
 
     def __init__(
-        self, base_url: str, default_model: str = "base", timeout_s: float = 300.0
+        self,
+        base_urls: str | Sequence[str],
+        default_model: str = "base",
+        timeout_s: float = 300.0,
+        api_key: str | None = None,
+        retry_s: float = 180.0,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        self.base_urls = [u.rstrip("/") for u in urls]
         self.default_model = default_model
         self.timeout_s = timeout_s
+        self.api_key = api_key
+        self.retry_s = retry_s
+        self._adapters: dict[str, Path] = {}
+
+    def _admin(self) -> Any:
+        from serving.replicas import ReplicaAdmin
+
+        return ReplicaAdmin.for_urls(self.base_urls, self.api_key)
 
     def add_adapter(self, name: str, path: Path) -> None:
-        from serving.client import VLLMAdmin
-
-        VLLMAdmin(self.base_url).load_adapter(name, path)  # idempotent per name
+        self._adapters[name] = path
+        self._admin().load_adapter(name, path)  # idempotent per name, on every replica up
 
     def _one(
         self,
@@ -56,20 +76,41 @@ class VLLMGenerator:
         temperature: float,
         seed: int,
         model: str,
+        start: int,
     ) -> str:
-        resp = client.post(
-            f"{self.base_url}/v1/chat/completions",
-            json={
-                "model": model,
-                "messages": [{"role": "user", "content": prompt}],
-                "max_tokens": max_tokens,
-                "temperature": temperature,
-                "top_p": 0.95,
-                "seed": seed,
-            },
-        )
-        resp.raise_for_status()
-        return (resp.json()["choices"][0]["message"]["content"] or "").strip()
+        payload = {
+            "model": model,
+            "messages": [{"role": "user", "content": prompt}],
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "top_p": 0.95,
+            "seed": seed,
+        }
+        deadline, pause, attempt = time.monotonic() + self.retry_s, 1.0, 0
+        while True:
+            url = self.base_urls[(start + attempt) % len(self.base_urls)]
+            attempt += 1
+            try:
+                resp = client.post(f"{url}/v1/chat/completions", json=payload)
+                if resp.status_code == 404 and model in self._adapters:
+                    # A replica that restarted lost the policy adapter: load it there again.
+                    from serving.client import VLLMAdmin
+
+                    VLLMAdmin(url, api_key=self.api_key).load_adapter(model, self._adapters[model])
+                    resp = client.post(f"{url}/v1/chat/completions", json=payload)
+                if resp.status_code < 500:
+                    resp.raise_for_status()
+                    return (resp.json()["choices"][0]["message"]["content"] or "").strip()
+                error: Exception = httpx.HTTPStatusError(
+                    f"{resp.status_code}", request=resp.request, response=resp
+                )
+            except httpx.TransportError as exc:
+                error = exc
+            if time.monotonic() > deadline:
+                raise error
+            if attempt % len(self.base_urls) == 0:  # every replica tried: wait, then again
+                time.sleep(pause)
+                pause = min(pause * 2, 15.0)
 
     def generate(
         self,
@@ -80,8 +121,12 @@ class VLLMGenerator:
         seed: int,
         model: str | None = None,
     ) -> list[str]:
-        # Concurrent requests let vLLM batch them.
-        with httpx.Client(timeout=self.timeout_s) as client, ThreadPoolExecutor(8) as pool:
+        # Concurrent requests let vLLM batch them; they start on the replicas in turn.
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        with (
+            httpx.Client(timeout=self.timeout_s, headers=headers) as client,
+            ThreadPoolExecutor(8) as pool,
+        ):
             futures = [
                 pool.submit(
                     self._one,
@@ -91,6 +136,7 @@ class VLLMGenerator:
                     temperature,
                     seed + i,
                     model or self.default_model,
+                    i,
                 )
                 for i, p in enumerate(prompts)
             ]
@@ -145,9 +191,11 @@ def make_generator(settings: Settings) -> Generator:
     if settings.generation_backend == "local":
         return LocalGenerator(str(settings.base_model_path))
     if settings.generation_backend == "vllm":
-        if not settings.vllm_url:
-            raise ValueError("generation_backend 'vllm' needs SEAL_VLLM_URL")
-        return VLLMGenerator(settings.vllm_url, settings.base_model_name)
+        if not settings.resolved_vllm_urls:
+            raise ValueError("generation_backend 'vllm' needs SEAL_VLLM_URL (or SEAL_VLLM_URLS)")
+        return VLLMGenerator(
+            settings.resolved_vllm_urls, settings.base_model_name, api_key=settings.vllm_api_key
+        )
     raise ValueError(
         f"`generation_backend` must be 'vllm' or 'local'; got {settings.generation_backend!r}"
     )

@@ -18,24 +18,30 @@ class ServingError(RuntimeError):
     pass
 
 
+def auth_headers(api_key: str | None) -> dict[str, str]:
+    """What every request to vLLM carries when it was started with ``--api-key``."""
+    return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+
 class VLLMAdmin:
-    def __init__(self, base_url: str, timeout_s: float = 120.0) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 120.0, api_key: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
+        self.headers = auth_headers(api_key)
 
     def _post(self, path: str, payload: dict) -> httpx.Response:
-        with httpx.Client(timeout=self.timeout_s) as client:
+        with httpx.Client(timeout=self.timeout_s, headers=self.headers) as client:
             return client.post(f"{self.base_url}{path}", json=payload)
 
     def healthy(self) -> bool:
         try:
-            with httpx.Client(timeout=5.0) as client:
+            with httpx.Client(timeout=5.0, headers=self.headers) as client:
                 return client.get(f"{self.base_url}/health").status_code == 200
         except httpx.HTTPError:
             return False
 
     def served_models(self) -> set[str]:
-        with httpx.Client(timeout=30.0) as client:
+        with httpx.Client(timeout=30.0, headers=self.headers) as client:
             resp = client.get(f"{self.base_url}/v1/models")
         resp.raise_for_status()
         return {m["id"] for m in resp.json().get("data", [])}

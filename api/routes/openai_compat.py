@@ -1,5 +1,6 @@
 """OpenAI-compatible query endpoints. A query is answered by the tenant's active adapter (or the
-base model); the request is forwarded to the project's own vLLM server on loopback."""
+base model); the request is forwarded to one of the project's vLLM replicas (the ready one with
+the fewest requests in flight; the next one if it cannot be reached)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
 from api.query_body import parse_query
 from core.errors import ServiceError
 from core.settings import Settings
+from serving.replicas import Replica, ReplicaSet
 from serving.router import BASE, AdapterRouter, resolve_model, tenant_model_id
 from serving.scoping import Route, ScopeRouter, query_text
 
@@ -51,11 +53,11 @@ def _scopes(request: Request) -> ScopeRouter:
     return scopes
 
 
-def _router(request: Request) -> AdapterRouter:
-    router_: AdapterRouter | None = getattr(request.app.state, "adapter_router", None)
-    if router_ is None:
+def _replicas(request: Request) -> ReplicaSet:
+    replicas: ReplicaSet | None = getattr(request.app.state, "replicas", None)
+    if replicas is None:
         raise ServiceError("unavailable", "no model server is configured")
-    return router_
+    return replicas
 
 
 async def _forward(
@@ -79,35 +81,43 @@ async def _forward(
         )
     name, version = route.model, route.version
     body["model"] = name
-    adapters = _router(request)
-    url = f"{settings.vllm_url}{path}"
+    replicas = _replicas(request)
     client: httpx.AsyncClient = request.app.state.http
+    tried: list[Replica] = []
+    while True:
+        replica = replicas.pick(exclude=tried)  # 503 with Retry-After when none is left
+        adapters = replica.adapters
 
-    async def send() -> httpx.Response:
-        req = client.build_request("POST", url, json=body)
-        return await client.send(req, stream=True)
+        async def send(url: str = f"{replica.url}{path}") -> httpx.Response:
+            return await client.send(client.build_request("POST", url, json=body), stream=True)
 
-    with adapters.track(name):  # the version stays loaded until its reply has been read
-        resp = await _send_loaded(send, adapters, version)
-        if resp.status_code >= 400:
-            detail = (await resp.aread())[:500].decode(errors="replace")
-            await resp.aclose()
-            code = "validation_error" if resp.status_code in (400, 422) else "upstream_error"
-            raise ServiceError(
-                code, f"the model server refused the request: {_vllm_message(detail)}"
-            )
-        if not body.get("stream"):
-            payload = json.loads(await resp.aread())
-            await resp.aclose()
-            return JSONResponse(payload, headers=route.headers())
-    return StreamingResponse(
-        _relay(resp, adapters, name),
-        media_type="text/event-stream",
-        headers=route.headers(),
-        # A client gone before the stream starts never runs _relay: the upstream response is
-        # closed here all the same (closing twice is harmless).
-        background=BackgroundTask(resp.aclose),
-    )
+        with adapters.track(name):  # the version stays loaded until its reply has been read
+            try:
+                resp = await _send_loaded(send, adapters, version)
+            except httpx.TransportError:
+                # Killed or restarting: no reply started, so the query goes to the next one.
+                replicas.mark_down(replica)
+                tried.append(replica)
+                continue
+            if resp.status_code >= 400:
+                detail = (await resp.aread())[:500].decode(errors="replace")
+                await resp.aclose()
+                code = "validation_error" if resp.status_code in (400, 422) else "upstream_error"
+                raise ServiceError(
+                    code, f"the model server refused the request: {_vllm_message(detail)}"
+                )
+            if not body.get("stream"):
+                payload = json.loads(await resp.aread())
+                await resp.aclose()
+                return JSONResponse(payload, headers=route.headers())
+        return StreamingResponse(
+            _relay(resp, adapters, name),
+            media_type="text/event-stream",
+            headers=route.headers(),
+            # A client gone before the stream starts never runs _relay: the upstream response
+            # is closed here all the same (closing twice is harmless).
+            background=BackgroundTask(resp.aclose),
+        )
 
 
 def _resolve(session: Session, tenant: Tenant, model: str | None) -> tuple[bool, Any]:
@@ -120,10 +130,7 @@ def _resolve(session: Session, tenant: Tenant, model: str | None) -> tuple[bool,
 async def _send_loaded(
     send: Any, adapters: AdapterRouter, version: AdapterVersion | None
 ) -> httpx.Response:
-    try:
-        resp = await send()
-    except httpx.HTTPError as exc:
-        raise ServiceError("unavailable", "the model server is not reachable; try again") from exc
+    resp = await send()  # a transport error: the caller tries another replica
     if resp.status_code == 404 and version is not None:
         # vLLM restarted or evicted the adapter: load it under the same (immutable) name and retry.
         await resp.aclose()
