@@ -135,6 +135,7 @@ class Leased(SQLModel):
     lease_owner: str | None = Field(default=None, max_length=128)
     lease_expires_at: datetime | None = None
     attempts: int = 0  # how many times a worker started the run
+    started_at: datetime | None = None  # when a worker last started it (fair scheduling)
 
 
 class Job(Leased, table=True):

@@ -84,6 +84,7 @@ def claim(
             lease_owner=owner,
             lease_expires_at=now + timedelta(seconds=ttl_s),
             attempts=table.attempts + 1,
+            started_at=now,
         )
     )
     session.commit()

@@ -97,9 +97,11 @@ def sweep_orphans() -> list[str]:
 
 @celery_app.task(name=TEACH_TASK, acks_late=True)
 def teach(job_id: int) -> str:
-    from workers.teach_job import run_teach_job
+    """One turn at the worker: the fairest queued job runs (workers.scheduling), not
+    necessarily ``job_id``."""
+    from workers.teach_job import run_teach_turn
 
-    return run_teach_job(job_id)
+    return run_teach_turn(job_id)
 
 
 @celery_app.task(name=POLICY_ROUND_TASK, acks_late=True)

@@ -178,6 +178,23 @@ def run_teach_job(
     return run_to_end(JOB, job_id, env.engine, body)
 
 
+def run_teach_turn(hinted: int, **kw: Any) -> str:
+    """A worker's turn (one queued task): run the job fair scheduling picks; when another worker
+    took it first, pick again, so that no turn is lost and no job is left without one."""
+    from workers.scheduling import next_job
+
+    engine = kw.get("engine") or get_engine()
+    taken: list[int] = []
+    for _ in range(8):
+        with session_scope(engine) as s:
+            job_id = next_job(s, hinted, exclude=taken)
+        status = run_teach_job(job_id, **kw)
+        if status != "held" or job_id == hinted:
+            return status
+        taken.append(job_id)
+    return "held"
+
+
 def _run(env: JobEnv) -> str:
     run = load_or_skip(env)
     if isinstance(run, str):

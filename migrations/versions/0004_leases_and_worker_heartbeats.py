@@ -1,4 +1,4 @@
-"""job, policy_round: a worker's lease (owner, expiry, attempts); worker_heartbeat
+"""job, policy_round: a worker's lease (owner, expiry, attempts, started_at); worker_heartbeat
 
 Revision ID: 0004
 Revises: 0003
@@ -29,6 +29,9 @@ def upgrade() -> None:
             batch_op.add_column(
                 sa.Column('attempts', sa.Integer(), nullable=False, server_default='0')
             )
+            batch_op.add_column(
+                sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+            )
         # The default filled the existing rows; the models set it on insert.
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column('attempts', server_default=None)
@@ -51,6 +54,7 @@ def downgrade() -> None:
     op.drop_table('worker_heartbeat')
     for table in LEASED:
         with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('started_at')
             batch_op.drop_column('attempts')
             batch_op.drop_column('lease_expires_at')
             batch_op.drop_column('lease_owner')
