@@ -485,6 +485,8 @@ def scope(env: JobEnv, run: TeachRun) -> str | None:
             job = _job(s, env.job_id)
             job.metrics = _metrics(run, selected=None)
             s.add(job)
+            # The triples are kept even when no version is: the outer loop learns from them.
+            _record_selfedits(s, env, run)
             s.commit()
         env.transition(
             S.rejected,
@@ -638,21 +640,7 @@ def register(env: JobEnv, run: TeachRun) -> None:
         except Exception:
             store.delete(key)
             raise
-        for cand in run.result.candidates:
-            for doc_id, text in zip(run.doc_ids, cand.selfedits, strict=True):
-                s.add(
-                    SelfEditRecord(
-                        tenant_id=run.tenant_id,
-                        job_id=env.job_id,
-                        document_id=doc_id,
-                        candidate=cand.index,
-                        style=cand.style,
-                        text=text,
-                        reward=cand.reward,
-                        em_gain=cand.em_gain,
-                        selected=cand is run.selected,
-                    )
-                )
+        _record_selfedits(s, env, run)
         job = _job(s, env.job_id)
         job.adapter_version_id = version.id
         job.metrics = metrics
@@ -720,6 +708,26 @@ def decide(env: JobEnv, run: TeachRun) -> str:
                 raise Cancelled from exc
             raise
         return S.promoted
+
+
+def _record_selfedits(session: Session, env: JobEnv, run: TeachRun) -> None:
+    """Every candidate's (document, self-edit, reward) triple (committed by the caller)."""
+    assert run.result is not None
+    for cand in run.result.candidates:
+        for doc_id, text in zip(run.doc_ids, cand.selfedits, strict=True):
+            session.add(
+                SelfEditRecord(
+                    tenant_id=run.tenant_id,
+                    job_id=env.job_id,
+                    document_id=doc_id,
+                    candidate=cand.index,
+                    style=cand.style,
+                    text=text,
+                    reward=cand.reward,
+                    em_gain=cand.em_gain,
+                    selected=cand is run.selected,
+                )
+            )
 
 
 # ---------------------------------------------------------------- restarts

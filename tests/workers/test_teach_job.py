@@ -315,4 +315,7 @@ def test_a_candidate_that_does_not_improve_is_never_promoted(engine, tiny_settin
         assert (
             s.exec(select(AdapterVersion)).all() == [] and get_active_version(s, tenant.id) is None
         )
+        # Every (document, self-edit, reward) triple is kept all the same, none selected.
+        records = s.exec(select(SelfEditRecord).where(SelfEditRecord.job_id == job_id)).all()
+        assert len(records) == settings.selfedit_k and not any(r.selected for r in records)
     assert store.keys() == set()
