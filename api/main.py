@@ -16,6 +16,7 @@ from adapter_store.artifacts import LocalArtifactStore
 from api.body_limit import BodySizeLimit
 from api.errors import install_error_handlers
 from api.quotas import TenantRates
+from api.request_id import RequestId
 from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops, policy
 from core.db import get_engine
 from core.settings import Settings, get_settings
@@ -89,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         REQUESTS.labels(request.method, path, response.status_code).inc()
         LATENCY.labels(path).observe(time.perf_counter() - started)
         return response
+
+    # Outermost: every reply, a 413 or a 429 included, carries the request's id.
+    app.add_middleware(RequestId)
 
     for module in (ops, admin, policy, knowledge, guards, jobs, adapters, openai_compat):
         app.include_router(module.router)

