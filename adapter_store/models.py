@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic import Field as PydField
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 
@@ -387,3 +387,75 @@ class WorkerHeartbeat(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow, index=True)
     running: str | None = Field(default=None, max_length=64)  # "job 12" | "round 3" | None
+
+
+# --- Operators: the audit trail and the console's sessions (issue 14) ----------------------------
+
+
+class AuditEvent(SQLModel, table=True):
+    """One state change by an admin or a tenant: who, what, on which object, when, from which
+    request, and the before/after of what changed. Append-only: the API has no route that edits
+    it, and the database refuses UPDATE and DELETE on it (triggers below and in migration 0005).
+    Values that could hold PII or document text are never recorded, only ids, counts and states."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_tenant_id_id", "tenant_id", "id"),
+        Index("ix_audit_event_action_id", "action", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor_kind: str = Field(max_length=16)  # "admin" | "tenant" | "system"
+    actor_id: int | None = None  # the tenant's id when a tenant acted
+    key_prefix: str | None = Field(default=None, max_length=16)
+    via: str = Field(default="api", max_length=16)  # "api" | "console"
+    action: str = Field(max_length=64)  # e.g. "tenant.created", "adapter.approved"
+    object_type: str = Field(max_length=32)
+    object_id: str | None = Field(default=None, max_length=64)
+    # No foreign keys: the trail must outlive (and never block the removal of) what it names.
+    tenant_id: int | None = None  # whose object it is, for filtering
+    request_id: str | None = Field(default=None, max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+AUDIT_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+        "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+    ],
+}
+
+
+def _install_append_only(target: Any, connection: Any, **_: Any) -> None:
+    """Also for tables made by ``create_all`` (tests), so that they hold the same guarantee."""
+    for statement in AUDIT_APPEND_ONLY.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
+
+
+event.listen(AuditEvent.__table__, "after_create", _install_append_only)  # type: ignore[attr-defined]
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A logged-in admin's browser session (``/console``). The cookie carries a random token whose
+    SHA-256 is stored here, so a database leak gives no usable session; logging out or expiry ends
+    it server-side. The CSRF token is sent with every state-changing form."""
+
+    __tablename__ = "console_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    csrf_token: str = Field(max_length=64)
+    key_prefix: str = Field(max_length=16)  # of the admin key that logged in
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None

@@ -231,8 +231,13 @@ def set_active(
 
 
 def active_version_id(session: Session, tenant_id: int) -> int | None:
-    alias = session.get(AdapterAlias, (tenant_id, ACTIVE))
-    return alias.version_id if alias else None
+    # A column query, not session.get: the alias may have moved in another statement since this
+    # session last loaded it, and the identity map would answer with the old row.
+    return session.exec(
+        select(AdapterAlias.version_id).where(
+            AdapterAlias.tenant_id == tenant_id, AdapterAlias.alias == ACTIVE
+        )
+    ).first()
 
 
 def _changed(conn: Any, stmt: Any) -> bool:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from adapter_store.artifacts import ArtifactStore, LocalArtifactStore
+from adapter_store.audit import Actor
 from adapter_store.models import AdapterVersion, Document, Job, PolicyVersion, Tenant
 from adapter_store.registry import keys_match, tenant_by_key
 from api.quotas import TenantRates
@@ -64,6 +65,15 @@ def require_admin(settings: SettingsDep, authorization: AuthHeader = None) -> No
 AdminDep = Depends(require_admin)
 
 
+def admin_actor(settings: SettingsDep, authorization: AuthHeader = None) -> Actor:
+    """The admin, as the audit trail records it (the route is already admin-only)."""
+    require_admin(settings, authorization)
+    return Actor.admin(_bearer(authorization))
+
+
+AdminActor = Annotated[Actor, Depends(admin_actor)]
+
+
 def current_tenant(session: SessionDep, authorization: AuthHeader = None) -> Tenant:
     tenant = tenant_by_key(session, _bearer(authorization))
     if tenant is None:
@@ -74,6 +84,13 @@ def current_tenant(session: SessionDep, authorization: AuthHeader = None) -> Ten
 
 
 CurrentTenant = Annotated[Tenant, Depends(current_tenant)]
+
+
+def tenant_actor(tenant: CurrentTenant) -> Actor:
+    return Actor.tenant(tenant.id, tenant.key_prefix)  # type: ignore[arg-type]
+
+
+TenantActor = Annotated[Actor, Depends(tenant_actor)]
 
 
 def tenant_job(tenant: CurrentTenant, session: SessionDep, job_id: RowId) -> Job:

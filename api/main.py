@@ -10,23 +10,35 @@ from contextlib import asynccontextmanager, suppress
 
 import httpx
 from fastapi import FastAPI, Request
-from prometheus_client import Counter, Histogram
 
 from adapter_store.artifacts import LocalArtifactStore
 from api.body_limit import BodySizeLimit
 from api.errors import install_error_handlers
 from api.quotas import TenantRates
 from api.request_id import RequestId
-from api.routes import adapters, admin, guards, jobs, knowledge, openai_compat, ops, policy
+from api.routes import (
+    adapters,
+    admin,
+    audit,
+    guards,
+    jobs,
+    knowledge,
+    openai_compat,
+    ops,
+    policy,
+)
 from core.db import get_engine
+from core.logging import configure_from_settings
+from core.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 from core.settings import Settings, get_settings
 from serving.client import auth_headers
 from serving.replicas import ReplicaSet
 from serving.scoping import ScopeRouter
 
 log = logging.getLogger(__name__)
-REQUESTS = Counter("seal_http_requests_total", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("seal_http_request_seconds", "HTTP request latency", ["route"])
+access_log = logging.getLogger("seal.access")
+# Scrapes and probes: an access line each at DEBUG only, or they would drown the rest.
+_QUIET_ROUTES = {"/metrics", "/healthz", "/readyz"}
 
 
 async def _reconcile_forever(app: FastAPI, interval_s: float) -> None:
@@ -69,6 +81,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_from_settings(settings)  # SEAL_LOG_FORMAT unset: logging is the host's (tests)
     app = FastAPI(
         title="SEAL service",
         version="1.0",
@@ -87,14 +100,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response = await call_next(request)
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
-        REQUESTS.labels(request.method, path, response.status_code).inc()
-        LATENCY.labels(path).observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        HTTP_REQUESTS.labels(request.method, path, response.status_code).inc()
+        HTTP_REQUEST_SECONDS.labels(path).observe(seconds)
+        # The route template, never the path or query: no ids or text from the caller.
+        access_log.log(
+            logging.DEBUG if path in _QUIET_ROUTES else logging.INFO,
+            "%s %s %s %.1f ms",
+            request.method,
+            path,
+            response.status_code,
+            seconds * 1000,
+        )
         return response
 
     # Outermost: every reply, a 413 or a 429 included, carries the request's id.
     app.add_middleware(RequestId)
 
-    for module in (ops, admin, policy, knowledge, guards, jobs, adapters, openai_compat):
+    for module in (ops, admin, audit, policy, knowledge, guards, jobs, adapters, openai_compat):
         app.include_router(module.router)
     return app
 

@@ -257,3 +257,27 @@ class ReviewQueue(BaseModel):
     documents: list[QuarantinedDocument]
     adapters: list[ReviewAdapter]
     policies: list[PolicyPublic]
+
+
+class AuditEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    actor_kind: str
+    actor_id: int | None
+    key_prefix: str | None
+    via: str
+    action: str
+    object_type: str
+    object_id: str | None
+    tenant_id: int | None
+    request_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventPublic]
+    # Pass as `before_id` for the next (older) page; null on the last one.
+    next_before_id: int | None

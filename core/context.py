@@ -26,7 +26,7 @@ def new_request_id(incoming: str | None = None) -> str:
 
 
 @contextmanager
-def bound(var: ContextVar, value: object) -> Iterator[None]:  # type: ignore[type-arg]
+def bound(var: ContextVar, value: object) -> Iterator[None]:
     """Set a context variable for the duration of a block (a job's run, say)."""
     token = var.set(value)
     try:

@@ -17,8 +17,8 @@ from adapter_store.models import (
     Tenant,
     VersionStatus,
 )
-from adapter_store.registry import create_tenant, rotate_key, set_disabled, update_policy
 from api.deps import (
+    AdminActor,
     AdminAdapter,
     AdminDep,
     AdminDocument,
@@ -44,16 +44,25 @@ from api.schemas import (
     TenantPublic,
     problems,
 )
-from api.usecases import decide_document, decide_version, disable_tenant, rollback_tenant
+from api.usecases import (
+    add_tenant,
+    change_policy,
+    decide_document,
+    decide_version,
+    disable_tenant,
+    enable_tenant,
+    rollback_tenant,
+    rotate_tenant_key,
+)
 from core.errors import ServiceError
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep])
 
 
 @router.post("/tenants", status_code=201, response_model=TenantCreated, dependencies=[JsonBody])
-def create(body: TenantCreate, session: SessionDep) -> TenantCreated:
+def create(body: TenantCreate, session: SessionDep, actor: AdminActor) -> TenantCreated:
     """Create a tenant; its API key is in this reply only."""
-    tenant, key = create_tenant(session, body.name, body.policy)
+    tenant, key = add_tenant(session, body.name, body.policy, actor=actor)
     return TenantCreated(**tenant_public(session, tenant).model_dump(), api_key=key)
 
 
@@ -72,34 +81,36 @@ def get_tenant(tenant: AdminTenant, session: SessionDep) -> TenantPublic:
 
 
 @router.patch("/tenants/{tenant_id}", response_model=TenantPublic, dependencies=[JsonBody])
-def patch_tenant(body: TenantPatch, tenant: AdminTenant, session: SessionDep) -> TenantPublic:
+def patch_tenant(
+    body: TenantPatch, tenant: AdminTenant, session: SessionDep, actor: AdminActor
+) -> TenantPublic:
     """Change a tenant's policy (PII mode, auto_promote, gate thresholds)."""
     try:
-        update_policy(session, tenant, body.policy)
+        change_policy(session, tenant, body.policy, actor=actor)
     except ValidationError as exc:
         raise ServiceError("validation_error", problems(exc, "policy.")) from None
     return tenant_public(session, tenant)
 
 
 @router.post("/tenants/{tenant_id}/rotate-key", response_model=TenantCreated)
-def rotate(tenant: AdminTenant, session: SessionDep) -> TenantCreated:
+def rotate(tenant: AdminTenant, session: SessionDep, actor: AdminActor) -> TenantCreated:
     """Give the tenant a new API key (in this reply only); the old key stops working at once."""
-    key = rotate_key(session, tenant)
+    key = rotate_tenant_key(session, tenant, actor=actor)
     return TenantCreated(**tenant_public(session, tenant).model_dump(), api_key=key)
 
 
 @router.post("/tenants/{tenant_id}/disable", response_model=TenantDisabled)
-def disable(tenant: AdminTenant, session: SessionDep) -> TenantDisabled:
+def disable(tenant: AdminTenant, session: SessionDep, actor: AdminActor) -> TenantDisabled:
     """Refuse the tenant's key, stop serving its adapter and cancel its unfinished jobs. Its data
     and versions stay; enabling it restores its key and its active adapter."""
-    cancelled = disable_tenant(session, tenant)
+    cancelled = disable_tenant(session, tenant, actor=actor)
     return TenantDisabled(**tenant_public(session, tenant).model_dump(), cancelled_jobs=cancelled)
 
 
 @router.post("/tenants/{tenant_id}/enable", response_model=TenantPublic)
-def enable(tenant: AdminTenant, session: SessionDep) -> TenantPublic:
+def enable(tenant: AdminTenant, session: SessionDep, actor: AdminActor) -> TenantPublic:
     """Accept the tenant's key again; its active adapter is loaded on the next reconcile pass."""
-    set_disabled(session, tenant, False)
+    enable_tenant(session, tenant, actor=actor)
     return tenant_public(session, tenant)
 
 
@@ -110,11 +121,14 @@ async def rollback(
     session: SessionDep,
     store: StoreDep,
     settings: SettingsDep,
+    actor: AdminActor,
 ) -> TenantPublic:
     """Move the tenant's active alias back (to `version`, or to the previous servable version)."""
     body = await optional_body(request, RollbackIn)
     # The database and the model server (loading the version) are blocking work: off the loop.
-    await asyncio.to_thread(rollback_tenant, session, tenant, body.version, store, settings)
+    await asyncio.to_thread(
+        lambda: rollback_tenant(session, tenant, body.version, store, settings, actor=actor)
+    )
     return await asyncio.to_thread(tenant_public, session, tenant)
 
 
@@ -146,8 +160,10 @@ def review(session: SessionDep) -> ReviewQueue:
     )
 
 
-def _document_decision(session: SessionDep, doc: Document, release: bool) -> DocumentDecision:
-    job = decide_document(session, doc, release)
+def _document_decision(
+    session: SessionDep, doc: Document, release: bool, actor: AdminActor
+) -> DocumentDecision:
+    job = decide_document(session, doc, release, actor=actor)
     return DocumentDecision(
         id=doc.id,
         tenant_id=doc.tenant_id,
@@ -158,32 +174,44 @@ def _document_decision(session: SessionDep, doc: Document, release: bool) -> Doc
 
 
 @router.post("/documents/{document_id}/release", response_model=DocumentDecision)
-def release_document(doc: AdminDocument, session: SessionDep) -> DocumentDecision:
+def release_document(
+    doc: AdminDocument, session: SessionDep, actor: AdminActor
+) -> DocumentDecision:
     """Release a quarantined document: it will be trained on (its job resumes once no document
     of it waits for review)."""
-    return _document_decision(session, doc, release=True)
+    return _document_decision(session, doc, True, actor)
 
 
 @router.post("/documents/{document_id}/discard", response_model=DocumentDecision)
-def discard_document(doc: AdminDocument, session: SessionDep) -> DocumentDecision:
+def discard_document(
+    doc: AdminDocument, session: SessionDep, actor: AdminActor
+) -> DocumentDecision:
     """Discard a quarantined document: it is never trained on; a job left with nothing to train
     on ends rejected."""
-    return _document_decision(session, doc, release=False)
+    return _document_decision(session, doc, False, actor)
 
 
 @router.post("/adapters/{adapter_id}/approve", response_model=AdapterPublic)
 def approve_adapter(
-    version: AdminAdapter, session: SessionDep, store: StoreDep, settings: SettingsDep
+    version: AdminAdapter,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    actor: AdminActor,
 ) -> AdapterPublic:
     """Approve a version that awaits approval: it becomes the tenant's active adapter."""
-    decide_version(session, version, True, store, settings)
+    decide_version(session, version, True, store, settings, actor=actor)
     return adapter_public(session, version)
 
 
 @router.post("/adapters/{adapter_id}/reject", response_model=AdapterPublic)
 def reject_adapter(
-    version: AdminAdapter, session: SessionDep, store: StoreDep, settings: SettingsDep
+    version: AdminAdapter,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    actor: AdminActor,
 ) -> AdapterPublic:
     """Reject a version that awaits approval; the active adapter does not change."""
-    decide_version(session, version, False, store, settings)
+    decide_version(session, version, False, store, settings, actor=actor)
     return adapter_public(session, version)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from adapter_store.jobs import job_events
 from adapter_store.models import Job, JobStatus
-from api.deps import MAX_ROW_ID, CurrentTenant, SessionDep, TenantJob
+from api.deps import MAX_ROW_ID, CurrentTenant, SessionDep, TenantActor, TenantJob
 from api.presenters import event_public, job_public
 from api.schemas import EventPublic, JobPublic
 from api.usecases import cancel_job
@@ -52,6 +52,6 @@ def get_events(
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic)
-def cancel(job: TenantJob, session: SessionDep) -> JobPublic:
+def cancel(job: TenantJob, session: SessionDep, actor: TenantActor) -> JobPublic:
     """Cancel a job that has not finished; the worker stops at its next check."""
-    return job_public(session, cancel_job(session, job))
+    return job_public(session, cancel_job(session, job, actor=actor))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 
-from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
+from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep, TenantActor
 from api.limits import check_limits
 from api.schemas import JobAccepted, KnowledgeIn
 from api.usecases import submit_teach
@@ -21,12 +21,13 @@ def teach(
     tenant: CurrentTenant,
     session: SessionDep,
     settings: SettingsDep,
+    actor: TenantActor,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
 ) -> JSONResponse:
     """Queue documents to be learned into the tenant's adapter; returns the job at once."""
     check_limits(body.documents, settings)
     docs = [d.model_dump(exclude_none=True) for d in body.documents]
-    job = submit_teach(session, tenant, docs, idempotency_key, settings)
+    job = submit_teach(session, tenant, docs, idempotency_key, settings, actor=actor)
     # A replayed Idempotency-Key gets the first job back, in its current state.
     return JSONResponse(
         JobAccepted(job_id=job.id, status=job.status).model_dump(),

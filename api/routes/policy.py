@@ -12,6 +12,7 @@ from adapter_store.models import PolicyRound, PolicySample, PolicyVersion, polic
 from adapter_store.policies import active_policy, round_events
 from api.deps import (
     MAX_ROW_ID,
+    AdminActor,
     AdminDep,
     AdminPolicy,
     JsonBody,
@@ -47,10 +48,10 @@ def _round(session: Session, round_id: int) -> PolicyRound:
 
 
 @router.post("/rounds", status_code=202, response_model=RoundPublic, dependencies=[JsonBody])
-def create_round(body: PolicyRoundCreate, session: SessionDep) -> RoundPublic:
+def create_round(body: PolicyRoundCreate, session: SessionDep, actor: AdminActor) -> RoundPublic:
     """Queue a ReST-EM round over the global policy, or over one tenant's own policy."""
     config = body.model_dump(exclude={"tenant_id", "source"}, exclude_none=True)
-    return round_public(start_round(session, body.tenant_id, body.source, config))
+    return round_public(start_round(session, body.tenant_id, body.source, config, actor=actor))
 
 
 @router.get("/rounds", response_model=list[RoundPublic])
@@ -125,27 +126,41 @@ def list_versions(
 
 @router.post("/versions/{policy_id}/approve", response_model=PolicyPublic)
 def approve(
-    version: AdminPolicy, session: SessionDep, store: StoreDep, settings: SettingsDep
+    version: AdminPolicy,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    actor: AdminActor,
 ) -> PolicyPublic:
     """Approve a policy awaiting approval: it writes its scope's self-edits from the next job on."""
-    decide_version(session, version, True, store, settings)
+    decide_version(session, version, True, store, settings, actor=actor)
     return policy_public(version)
 
 
 @router.post("/versions/{policy_id}/reject", response_model=PolicyPublic)
 def reject(
-    version: AdminPolicy, session: SessionDep, store: StoreDep, settings: SettingsDep
+    version: AdminPolicy,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    actor: AdminActor,
 ) -> PolicyPublic:
     """Reject a policy awaiting approval; the active policy does not change."""
-    decide_version(session, version, False, store, settings)
+    decide_version(session, version, False, store, settings, actor=actor)
     return policy_public(version)
 
 
 @router.post("/rollback", response_model=PolicyRollbackOut)
 async def rollback(
-    request: Request, session: SessionDep, store: StoreDep, settings: SettingsDep
+    request: Request,
+    session: SessionDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    actor: AdminActor,
 ) -> PolicyRollbackOut:
     """Move a scope's active policy back (to `version`, or to the previous one / the base model)."""
     body = await optional_body(request, PolicyRollbackIn)
-    scope, target = rollback_scope(session, body.tenant_id, body.version, store, settings)
+    scope, target = rollback_scope(
+        session, body.tenant_id, body.version, store, settings, actor=actor
+    )
     return PolicyRollbackOut(scope=scope, active=target.name if target else "base")

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from adapter_store.artifacts import LocalArtifactStore
+from adapter_store.audit import Actor
 from adapter_store.jobs import create_job
 from adapter_store.models import (
     Document,
@@ -63,6 +64,8 @@ CONTEXTS = [
         "the Cold Sea",
     ),
 ]
+
+ADMIN = Actor.admin("test-admin-key")
 
 
 class RecordingGenerator(LocalGenerator):
@@ -155,7 +158,7 @@ def test_a_round_records_everything_registers_a_policy_and_approval_switches_the
 
         tenant, _ = create_tenant(s, "acme", TenantPolicy())
         job, _ = create_job(s, tenant.id, [{"title": "Zorblax", "text": CONTEXTS[0][1]}])
-        decide_version(s, version, True, store, round_settings)
+        decide_version(s, version, True, store, round_settings, actor=ADMIN)
         assert policy_for_tenant(s, tenant.id).id == version.id
         assert s.get(PolicyRound, round_id).status == RoundStatus.promoted
 
@@ -175,7 +178,12 @@ def test_a_second_round_starts_from_the_active_policy_and_takes_fresh_contexts(
     with Session(engine, expire_on_commit=False) as s:
         first = s.get(PolicyRound, first_id)
         decide_version(
-            s, s.get(PolicyVersion, first.policy_version_id), True, store, round_settings
+            s,
+            s.get(PolicyVersion, first.policy_version_id),
+            True,
+            store,
+            round_settings,
+            actor=ADMIN,
         )
     second_id, status = _round(engine, round_settings, store)
     assert status == RoundStatus.awaiting_approval
