@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI, Request
 
 from adapter_store.artifacts import LocalArtifactStore
+from api import console
 from api.body_limit import BodySizeLimit
 from api.errors import install_error_handlers
 from api.quotas import TenantRates
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (ops, admin, audit, policy, knowledge, guards, jobs, adapters, openai_compat):
         app.include_router(module.router)
+    app.include_router(console.router)  # /console: the admin's pages (not in the OpenAPI document)
     return app
 
 
