@@ -30,6 +30,7 @@ from adapter_store.models import (
     RoundStatus,
     utcnow,
 )
+from core import metrics
 from core.errors import ServiceError, not_found
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -124,6 +125,10 @@ class Lifecycle(Generic[Row]):
         row.updated_at = utcnow()
         session.add(row)
         session.commit()
+        if status in self.terminal:
+            # Counted here, where every run ends (a worker's stage, a cancel, an admin's
+            # decision, the reaper), whichever process that is.
+            metrics.record_finished(self.kind, status, (error or {}).get("code"))
         session.refresh(row)
         return row
 

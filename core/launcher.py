@@ -5,13 +5,19 @@
 On first run it generates SEAL_ADMIN_KEY into .env (unless set) and prints it. Child processes are
 supervised: each vLLM replica (``SEAL_VLLM_REPLICAS``) and the worker are restarted with backoff if
 they die; stopping the launcher stops them all.
+
+Logs are JSON lines unless ``SEAL_LOG_FORMAT=text`` (the launcher's, the API's and the worker's;
+vLLM logs in its own format). The API and the worker share a Prometheus multiprocess directory
+(``<data_dir>/metrics``, cleared at every start): the API's /metrics adds both up.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +25,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from core.logging import configure_from_settings
+from core.metrics import MULTIPROC_ENV
 from core.settings import REPO_ROOT, Settings, get_settings
 
 ENV_FILE = REPO_ROOT / ".env"
+logger = logging.getLogger("seal.launcher")
 
 
 def ensure_admin_key(env_file: Path = ENV_FILE) -> tuple[str, bool]:
@@ -50,11 +59,26 @@ def migrate(settings: Settings) -> None:
     command.upgrade(cfg, "head")
 
 
-def _spawn(args: list[str], log: Path) -> subprocess.Popen:
+def _spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     log.parent.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
-        args, cwd=REPO_ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+        args,
+        cwd=REPO_ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=env,
     )
+
+
+def metrics_env(settings: Settings) -> dict[str, str]:
+    """The API's and the worker's environment: a fresh shared Prometheus multiprocess directory
+    (a previous run's files would add its counts to this one's). Not vLLM's: it uses
+    prometheus_client too, and would write its own metrics there (and clear the directory)."""
+    path = settings.data_dir / "metrics"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return {**os.environ, MULTIPROC_ENV: str(path)}
 
 
 def worker_command(settings: Settings) -> list[str]:
@@ -95,8 +119,13 @@ class Supervised:
     """A child process restarted when it dies, with a backoff that doubles (1 s up to 60 s) while
     it keeps dying young and starts over once it ran for two minutes."""
 
-    def __init__(self, name: str, start: Callable[[], subprocess.Popen]) -> None:
-        self.name, self._start = name, start
+    def __init__(
+        self,
+        name: str,
+        start: Callable[[], subprocess.Popen],
+        on_exit: Callable[[int], None] | None = None,
+    ) -> None:
+        self.name, self._start, self._on_exit = name, start, on_exit
         self.proc: subprocess.Popen | None = None
         self.restarts = 0
         self._delay, self._started, self._due = 0.0, 0.0, 0.0
@@ -109,33 +138,58 @@ class Supervised:
         """Call every second: notice a death, restart when its backoff has passed."""
         if self.proc is None or self.proc.poll() is None:
             if self.proc is None and time.monotonic() >= self._due:
-                print(f"[seal] restarting {self.name} (restart {self.restarts})", flush=True)
+                logger.info("restarting %s (restart %s)", self.name, self.restarts)
                 self.start()
             return
         ran = time.monotonic() - self._started
         self._delay = 1.0 if ran > 120 or not self._delay else min(60.0, self._delay * 2)
-        print(
-            f"[seal] {self.name} exited with {self.proc.returncode} after {ran:.0f} s; "
-            f"restarting in {self._delay:.0f} s",
-            flush=True,
+        logger.warning(
+            "%s exited with %s after %.0f s; restarting in %.0f s",
+            self.name,
+            self.proc.returncode,
+            ran,
+            self._delay,
         )
+        if self._on_exit is not None:
+            self._on_exit(self.proc.pid)
         self.proc, self._due = None, time.monotonic() + self._delay
         self.restarts += 1
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _mark_dead(path: str, pid: int) -> None:
+    """A dead process's "live" gauges leave the sums (core.metrics)."""
+    from prometheus_client.multiprocess import mark_process_dead
+
+    mark_process_dead(pid, path)
 
 
 def main() -> None:
     key, generated = ensure_admin_key()
     os.environ["SEAL_ADMIN_KEY"] = key
+    os.environ.setdefault("SEAL_LOG_FORMAT", "json")  # for the children too
     get_settings.cache_clear()
     settings = get_settings()
+    configure_from_settings(settings)
     logs = settings.data_dir / "logs"
     if generated:
+        # Printed, not logged: a secret is shown once on the terminal and kept out of log files.
         print(
             f"[seal] generated an admin key into {ENV_FILE}:\n       SEAL_ADMIN_KEY={key}",
             flush=True,
         )
-    print(f"[seal] migrating {settings.resolved_database_url}", flush=True)
+    logger.info("migrating %s", _without_password(settings.resolved_database_url))
     migrate(settings)
+    # Alembic's env.py configured logging from alembic.ini (a text handler on the root logger).
+    logging.getLogger().handlers.clear()
+    configure_from_settings(settings)
+    env = metrics_env(settings)
+    metrics_dir = env[MULTIPROC_ENV]
 
     from serving.vllm_server import replica_ports, start_vllm, wait_ready
 
@@ -153,9 +207,7 @@ def main() -> None:
         if settings.vllm_url and not settings.vllm_urls:
             for i, port in enumerate(replica_ports(settings)):
                 log = logs / ("vllm.log" if i == 0 else f"vllm-{i}.log")
-                print(
-                    f"[seal] starting vLLM on {settings.vllm_host}:{port} (log: {log})", flush=True
-                )
+                logger.info("starting vLLM on %s:%s (log: %s)", settings.vllm_host, port, log)
                 child = Supervised(
                     f"vllm:{port}", functools.partial(start_vllm, settings, log, port)
                 )
@@ -164,18 +216,21 @@ def main() -> None:
             for child, port in zip(children, replica_ports(settings), strict=True):
                 assert child.proc is not None
                 wait_ready(settings, child.proc, settings.vllm_start_timeout_s, port)
-        worker = Supervised("worker", lambda: _spawn(worker_command(settings), logs / "worker.log"))
+        worker = Supervised(
+            "worker",
+            lambda: _spawn(worker_command(settings), logs / "worker.log", env),
+            on_exit=functools.partial(_mark_dead, metrics_dir),
+        )
         children.append(worker)
         worker.start()
-        api = _spawn(api_command(settings), logs / "api.log")
-        print(
-            f"[seal] ready: API on http://{settings.api_host}:{settings.api_port} (logs in {logs})",
-            flush=True,
+        api = _spawn(api_command(settings), logs / "api.log", env)
+        logger.info(
+            "ready: API on http://%s:%s (logs in %s)", settings.api_host, settings.api_port, logs
         )
         while not stopping:
             time.sleep(1.0)
             if api.poll() is not None:
-                print("[seal] the API exited; stopping", flush=True)
+                logger.warning("the API exited; stopping")
                 break
             for child in children:
                 child.check()

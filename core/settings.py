@@ -199,6 +199,19 @@ class Settings(BaseSettings):
     worker_lease_s: float = Field(60.0, gt=0)
     run_max_attempts: int = Field(2, ge=1)
 
+    # Logs and metrics (docs/observability.md). log_format: one JSON object a line, or text; None
+    # leaves logging to the host process (tests, a bare uvicorn); the launcher defaults its
+    # children and itself to json. Exception messages can quote a document (a database error
+    # shows its parameters), so log lines carry an exception's type and frames only, unless
+    # log_exception_messages (a ServiceError's message is safe to show and always logged).
+    log_format: Literal["json", "text"] | None = None
+    log_level: str = "INFO"
+    log_exception_messages: bool = False
+    # A worker that runs where the API cannot read its metrics files (another container) serves
+    # its own /metrics on this port for Prometheus to scrape (None: it does not).
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+
     @property
     def resolved_vllm_urls(self) -> list[str]:
         """Every vLLM replica's base URL (empty: no serving)."""

@@ -8,11 +8,13 @@ running with no gate at all is an error, never a silent pass.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapter_store.models import TenantPolicy
+from core import metrics
 from gates.paired import compare
 from gates.suites import Item
 
@@ -89,7 +91,14 @@ def run_gates(ctx: GateContext, disabled: list[str] | tuple[str, ...] = ()) -> l
             "no gate would run (none registered, or every one disabled): a candidate is never "
             "promoted unchecked"
         )
-    return [_GATES[name](ctx) for name in names]
+    results = []
+    for name in names:
+        t0 = time.perf_counter()
+        result = _GATES[name](ctx)
+        metrics.GATE_SECONDS.labels(gate=name).observe(time.perf_counter() - t0)
+        metrics.GATE_RESULTS.labels(gate=name, result="passed" if result.passed else "failed").inc()
+        results.append(result)
+    return results
 
 
 # ---------------------------------------------------------------- shared by the gates

@@ -7,6 +7,7 @@ A new guard subclasses ``Guard``, declares a pydantic config, and calls ``regist
 from __future__ import annotations
 
 import re
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -14,6 +15,8 @@ from enum import IntEnum
 from typing import Any
 
 from pydantic import BaseModel
+
+from core import metrics
 
 
 class Verdict(IntEnum):
@@ -156,16 +159,24 @@ def apply_redactions(text: str, redactions: list[Redaction]) -> str:
     return "".join(out) + text[pos:]
 
 
-def scan_text(text: str, context: ScanContext, guards: list[Guard]) -> ScanOutcome:
+def scan_text(
+    text: str, context: ScanContext, guards: list[Guard], *, observe: bool = True
+) -> ScanOutcome:
     """Run every guard on the submitted text; the verdict is the most severe one, and the text
     to store is the submitted text with every redaction applied. Finding spans refer to the
-    submitted text."""
+    submitted text. ``observe``: count the verdicts in the metrics (not a warm-up scan)."""
     verdict, findings, redactions = Verdict.PASS, [], []
     for guard in guards:
+        t0 = time.perf_counter()
         result = guard.scan(text, context)
+        if observe:
+            metrics.GUARD_SECONDS.labels(guard=guard.name).observe(time.perf_counter() - t0)
+            metrics.GUARD_VERDICTS.labels(guard=guard.name, verdict=result.verdict.label).inc()
         findings.extend(result.findings)
         redactions.extend(result.redactions)
         verdict = max(verdict, result.verdict)
+    if observe:
+        metrics.DOCUMENTS_SCANNED.labels(verdict=verdict.label).inc()
     findings = mask_quotes(text, findings)
     return ScanOutcome(verdict=verdict, text=apply_redactions(text, redactions), findings=findings)
 

@@ -7,9 +7,12 @@ decides which adapter answers them).
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import httpx
+
+from core import metrics
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +52,21 @@ class VLLMAdmin:
     def load_adapter(self, name: str, path: Path) -> None:
         """Load an adapter under a name. Loading a name that is already loaded is a no-op: names are
         never reused for different weights, so the loaded one is the same version."""
-        resp = self._post("/v1/load_lora_adapter", {"lora_name": name, "lora_path": str(path)})
-        if resp.status_code == 200:
-            log.info("vLLM loaded adapter %s", name)
-            return
-        if resp.status_code == 400 and "already" in resp.text.lower():
-            return
-        raise ServingError(
-            f"vLLM could not load adapter {name}: {resp.status_code} {resp.text[:300]}"
-        )
+        t0, result = time.perf_counter(), "error"
+        try:
+            resp = self._post("/v1/load_lora_adapter", {"lora_name": name, "lora_path": str(path)})
+            if resp.status_code == 200:
+                result = "loaded"
+                log.info("vLLM loaded adapter %s", name)
+                return
+            if resp.status_code == 400 and "already" in resp.text.lower():
+                result = "already_loaded"
+                return
+            raise ServingError(
+                f"vLLM could not load adapter {name}: {resp.status_code} {resp.text[:300]}"
+            )
+        finally:
+            metrics.ADAPTER_LOAD_SECONDS.labels(result=result).observe(time.perf_counter() - t0)
 
     def unload_adapter(self, name: str) -> None:
         resp = self._post("/v1/unload_lora_adapter", {"lora_name": name})

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from adapter_store.artifacts import ArtifactStore
+from core import metrics
 from core.errors import ServiceError
 from serving.client import ServingError, VLLMAdmin
 from serving.router import AdapterRouter
@@ -98,23 +99,30 @@ class ReplicaSet:
         after; one that does not answer is not ready until a later pass succeeds."""
         out: dict[str, Any] = {}
         for r in self.replicas:
-            if not r.admin.healthy():
-                if r.ready:
-                    log.warning("replica %s is down; it takes no queries", r.url)
-                r.ready = False
-                out[r.url] = "down"
-                continue
-            try:
-                out[r.url] = r.adapters.reconcile(engine)
-            except Exception:  # noqa: BLE001 - restarting; the next pass retries
-                log.warning("could not reconcile %s", r.url, exc_info=True)
-                r.ready = False
-                out[r.url] = "error"
-                continue
-            if not r.ready:
-                log.info("replica %s is ready", r.url)
-            r.ready = True
+            out[r.url] = self._reconcile_one(r, engine)
+            # Labelled by URL: as many series as configured replicas.
+            metrics.REPLICA_READY.labels(replica=r.url).set(1 if r.ready else 0)
+            metrics.ADAPTERS_LOADED.labels(replica=r.url).set(
+                len(r.adapters.loaded) if r.ready else 0
+            )
         return out
+
+    def _reconcile_one(self, r: Replica, engine: Engine) -> Any:
+        if not r.admin.healthy():
+            if r.ready:
+                log.warning("replica %s is down; it takes no queries", r.url)
+            r.ready = False
+            return "down"
+        try:
+            done = r.adapters.reconcile(engine)
+        except Exception:  # noqa: BLE001 - restarting; the next pass retries
+            log.warning("could not reconcile %s", r.url, exc_info=True)
+            r.ready = False
+            return "error"
+        if not r.ready:
+            log.info("replica %s is ready", r.url)
+        r.ready = True
+        return done
 
     def ready(self) -> list[Replica]:
         return [r for r in self.replicas if r.ready]

@@ -56,6 +56,7 @@ class AdapterRouter:
         self._inflight: Counter[str] = Counter()
         self._stale: set[str] = set()
         self._lock = threading.Lock()
+        self.loaded: set[str] = set()  # what the last reconcile pass left loaded (the metric)
 
     @contextmanager
     def track(self, name: str) -> Iterator[None]:
@@ -117,4 +118,5 @@ class AdapterRouter:
                 self.admin.unload_adapter(name)
                 done["unloaded"].append(name)
         self._stale = {n for n in inactive if n not in done["unloaded"]}
+        self.loaded = (loaded | set(done["loaded"])) - set(done["unloaded"])
         return done

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
+from celery.signals import setup_logging
 
 from core.settings import Settings, get_settings
 
@@ -47,6 +50,20 @@ def make_celery() -> Celery:
 
 
 celery_app = make_celery()
+
+
+@setup_logging.connect
+def _configure_logging(loglevel: Any = None, **_: Any) -> None:
+    """The worker logs as the settings say (text when SEAL_LOG_FORMAT is unset). Connecting
+    this signal is also what keeps Celery from installing handlers of its own."""
+    from core.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(
+        settings.log_format == "json",
+        loglevel or settings.log_level,
+        exception_messages=settings.log_exception_messages,
+    )
 
 
 def enqueue_teach(job_id: int) -> None:

@@ -30,6 +30,7 @@ from adapter_store.models import (
     Tenant,
 )
 from adapter_store.policies import active_policy, policy_for_tenant, register_policy, rounds_done
+from core import context
 from core.db import get_engine, session_scope
 from core.errors import ServiceError
 from core.settings import Settings, get_settings
@@ -119,9 +120,15 @@ def run_policy_round(
     settings = settings or get_settings()
     engine = engine or get_engine()
     store = store or get_artifact_store()
-    return run_to_end(
-        ROUND, round_id, engine, lambda _lease: _run(round_id, settings, engine, store, generator)
-    )
+    with context.bound(context.round_id, round_id):  # every log line of the run names it
+        status = run_to_end(
+            ROUND,
+            round_id,
+            engine,
+            lambda _lease: _run(round_id, settings, engine, store, generator),
+        )
+        log.info("policy round %s: %s", round_id, status)
+        return status
 
 
 def _run(

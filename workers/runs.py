@@ -5,7 +5,6 @@ run's lease, ``workers.leases``)."""
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -89,7 +88,9 @@ def _guarded(
     except ServiceError as exc:
         code, message = exc.code, exc.message
     except Exception as exc:  # noqa: BLE001 - a run must end failed, never stuck
-        log.error("%s %s failed: %s", lifecycle.kind, row_id, traceback.format_exc())
+        # exc_info, not the formatted traceback: the log formatter leaves out the message,
+        # which can quote a document (core.logging).
+        log.error("%s %s failed (%s)", lifecycle.kind, row_id, type(exc).__name__, exc_info=True)
         code = "internal_error"
         message = f"the {lifecycle.kind} failed in the worker ({type(exc).__name__})"
     with session_scope(engine) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery.signals import worker_ready, worker_shutdown
@@ -15,6 +16,8 @@ from workers.celery_app import (
     enqueue_teach,
 )
 
+log = logging.getLogger(__name__)
+
 
 @worker_ready.connect
 def _configure_worker(**_: object) -> None:
@@ -22,6 +25,7 @@ def _configure_worker(**_: object) -> None:
 
     settings = get_settings()
     set_threads(settings.torch_threads)
+    serve_metrics()
     # Runs whose worker died (before this one started) are recovered first, then the heartbeat
     # keeps doing it while this worker lives.
     start_heartbeat()
@@ -67,6 +71,21 @@ def start_heartbeat() -> None:
     set_process_heartbeat(beat.start())
 
 
+def serve_metrics() -> None:
+    """A worker in its own container serves its metrics for Prometheus (core.metrics)."""
+    settings = get_settings()
+    if settings.worker_metrics_port is None:
+        return
+    from core.metrics import start_metrics_server
+
+    start_metrics_server(settings.worker_metrics_port, settings.worker_metrics_host)
+    log.info(
+        "worker metrics on http://%s:%s/metrics",
+        settings.worker_metrics_host,
+        settings.worker_metrics_port,
+    )
+
+
 def warm_guards() -> None:
     from guards import ScanContext, build_guards, scan_text
 
@@ -76,6 +95,7 @@ def warm_guards() -> None:
         "Warm-up: you load the guards.",
         ScanContext(None, {}),
         build_guards(settings.guards, settings.disabled_guards),
+        observe=False,
     )
 
 

@@ -11,9 +11,12 @@ or promotion fails, the committed files (and the row) are deleted.
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import logging
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +44,7 @@ from adapter_store.models import (
 )
 from adapter_store.policies import policy_for_tenant
 from adapter_store.registry import get_active_version, register_version, set_active
+from core import context, metrics
 from core.db import get_engine, session_scope
 from core.errors import ServiceError
 from core.settings import Settings, get_settings
@@ -67,6 +71,7 @@ from workers.leases import Heartbeat, LeaseLost
 from workers.runs import Cancelled, run_to_end
 
 S = JobStatus
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -175,7 +180,10 @@ def run_teach_job(
         env.lease = lease
         return _run(env)
 
-    return run_to_end(JOB, job_id, env.engine, body)
+    with context.bound(context.job_id, job_id):  # every log line of the run names the job
+        status = run_to_end(JOB, job_id, env.engine, body)
+        log.info("teach job %s: %s", job_id, status)
+        return status
 
 
 def run_teach_turn(hinted: int, **kw: Any) -> str:
@@ -200,10 +208,21 @@ def _run(env: JobEnv) -> str:
     if isinstance(run, str):
         return run
     for stage in (scan, sample, train, scope, gate, register):
-        stop = stage(env, run)
+        stop = _timed(stage, env, run)
         if stop is not None:
             return stop
-    return decide(env, run)
+    return _timed(decide, env, run)
+
+
+def _timed(stage: Callable[[JobEnv, TeachRun], Any], env: JobEnv, run: TeachRun) -> Any:
+    """Run a stage; its duration goes to the stage histogram and the log. A stage that raised
+    (a cancel, a failure) is not observed: its time says nothing about how long the stage takes."""
+    t0 = time.perf_counter()
+    out = stage(env, run)
+    seconds = time.perf_counter() - t0
+    metrics.JOB_STAGE_SECONDS.labels(stage=stage.__name__).observe(seconds)
+    log.info("stage %s took %.2f s", stage.__name__, seconds)
+    return out
 
 
 # ---------------------------------------------------------------- stages
@@ -337,7 +356,8 @@ def sample(env: JobEnv, run: TeachRun) -> None:
     )
     if getattr(env.generator, "concurrent", False):
         with ThreadPoolExecutor(1) as pool:
-            pending = pool.submit(draw)
+            # The thread's log lines name the job too.
+            pending = pool.submit(contextvars.copy_context().run, draw)
             probes = _probes(env, docs)
             run.selfedits = pending.result()
     else:
@@ -454,6 +474,10 @@ def train(env: JobEnv, run: TeachRun) -> None:
         anchor_examples=anchor,
         keep_above=settings.min_reward,
     )
+    metrics.CANDIDATES_TRAINED.inc(len(run.result.candidates))
+    for cand in run.result.candidates:
+        if cand.train_seconds > 0:  # 0: it reused the model of a candidate with the same data
+            metrics.CANDIDATE_TRAIN_SECONDS.observe(cand.train_seconds)
 
 
 def scope(env: JobEnv, run: TeachRun) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 from adapter_store.models import AdapterVersion, Tenant
 from api.deps import CurrentTenant, JsonBody, SessionDep, SettingsDep
 from api.query_body import parse_query
+from core import metrics
 from core.errors import ServiceError
 from core.settings import Settings
 from serving.replicas import Replica, ReplicaSet
@@ -63,6 +64,7 @@ def _replicas(request: Request) -> ReplicaSet:
 async def _forward(
     request: Request, path: str, tenant: Any, session: Any, settings: Settings
 ) -> Any:
+    started = time.perf_counter()
     request.app.state.tenant_rates.check_query(tenant, settings)
     body = parse_query(
         await request.body(),
@@ -81,6 +83,7 @@ async def _forward(
         )
     name, version = route.model, route.version
     body["model"] = name
+    served_by = "adapter" if version is not None else "base"  # the metrics' route label
     replicas = _replicas(request)
     client: httpx.AsyncClient = request.app.state.http
     tried: list[Replica] = []
@@ -109,9 +112,10 @@ async def _forward(
             if not body.get("stream"):
                 payload = json.loads(await resp.aread())
                 await resp.aclose()
+                _observe(served_by, False, started, payload.get("usage"))
                 return JSONResponse(payload, headers=route.headers())
         return StreamingResponse(
-            _relay(resp, adapters, name),
+            _relay(resp, adapters, name, lambda usage: _observe(served_by, True, started, usage)),
             media_type="text/event-stream",
             headers=route.headers(),
             # A client gone before the stream starts never runs _relay: the upstream response
@@ -139,13 +143,63 @@ async def _send_loaded(
     return resp
 
 
-async def _relay(resp: httpx.Response, adapters: AdapterRouter, name: str) -> AsyncIterator[bytes]:
+async def _relay(
+    resp: httpx.Response,
+    adapters: AdapterRouter,
+    name: str,
+    done: Callable[[dict[str, Any] | None], None],
+) -> AsyncIterator[bytes]:
+    usage = StreamUsage()
     with adapters.track(name):  # the old version stays loaded until this stream ends
         try:
             async for chunk in resp.aiter_raw():
+                usage.feed(chunk)
                 yield chunk
         finally:
             await resp.aclose()
+            done(usage.usage)
+
+
+def _observe(route: str, stream: bool, started: float, usage: Any) -> None:
+    """A query answered: its latency, and its tokens when vLLM reported them."""
+    metrics.QUERY_SECONDS.labels(route=route, stream=str(stream).lower()).observe(
+        time.perf_counter() - started
+    )
+    if not isinstance(usage, dict):
+        return
+    for kind in ("prompt", "completion"):
+        tokens = usage.get(f"{kind}_tokens")
+        if isinstance(tokens, int) and tokens > 0:
+            metrics.QUERY_TOKENS.labels(route=route, kind=kind).inc(tokens)
+
+
+class StreamUsage:
+    """The usage object of a relayed event stream. vLLM puts one in a stream only when the
+    client asked (``stream_options.include_usage``: in the last event; with continuous usage
+    stats, a running total in every event): then the last one seen is the reply's. Otherwise
+    the stream's tokens are not counted: counting its events would not be (an event can carry
+    more than one token)."""
+
+    _MAX_LINE = 1 << 20  # an event line longer than this is not a usage line: drop it
+
+    def __init__(self) -> None:
+        self.usage: dict[str, Any] | None = None
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        lines = (self._tail + chunk).split(b"\n")
+        self._tail = lines.pop()
+        if len(self._tail) > self._MAX_LINE:
+            self._tail = b""
+        for line in lines:
+            if not line.startswith(b"data:") or b'"usage"' not in line:
+                continue
+            try:
+                event = json.loads(line[5:])
+            except ValueError:
+                continue
+            if isinstance(event, dict) and isinstance(event.get("usage"), dict):
+                self.usage = event["usage"]
 
 
 def _vllm_message(detail: str) -> str:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlmodel import Session
 
 from api.deps import SessionDep, SettingsDep
+from core.metrics import CONTENT_TYPE, QueueCollector, read_queue, render
 from core.settings import Settings
 
 router = APIRouter(tags=["ops"])
+log = logging.getLogger(__name__)
 
 
 @router.get("/healthz")
@@ -56,6 +58,14 @@ def _database_and_workers(session: Session, settings: Settings) -> tuple[bool, i
 
 
 @router.get("/metrics")
-def metrics() -> Response:
-    """Prometheus metrics."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics(session: SessionDep) -> Response:
+    """Prometheus metrics: every process's of this host (the API's and the worker's, in
+    multiprocess mode) and the queue, read from the database now."""
+    collectors = []
+    try:
+        collectors.append(QueueCollector(read_queue(session)))
+    except Exception:  # noqa: BLE001 - the database away: the other metrics still answer
+        log.warning("could not read the queue for the metrics", exc_info=True)
+    finally:
+        session.close()
+    return Response(render(*collectors), media_type=CONTENT_TYPE)
