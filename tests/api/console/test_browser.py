@@ -202,3 +202,32 @@ def test_a_jobs_progress_moves_on_the_page_without_a_reload(page, live):
     assert row.locator("progress").get_attribute("value") is not None
     assert float(row.locator("progress").evaluate("p => p.value")) == 0.8
     assert page.evaluate("window.__not_reloaded") is True
+
+
+def test_the_stream_stops_polling_when_the_page_is_closed(browser, live):
+    from sqlalchemy import event
+
+    polls: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "console_session" in statement:  # each poll re-checks the session
+            polls.append(statement)
+
+    context = browser.new_context(base_url=live["url"])
+    page = context.new_page()
+    page.goto("/console/login")
+    page.fill("#key", ADMIN_KEY)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/review")
+    page.goto("/console/jobs")
+    event.listen(live["engine"], "before_cursor_execute", count)
+    try:
+        page.wait_for_timeout(2500)
+        assert len(polls) >= 2  # about one a second
+        context.close()
+        time.sleep(1.5)  # a poll under way finishes
+        polls.clear()
+        time.sleep(2.5)
+        assert polls == []
+    finally:
+        event.remove(live["engine"], "before_cursor_execute", count)
