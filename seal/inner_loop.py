@@ -101,6 +101,8 @@ class InnerLoopResult:
     candidates: list[CandidateResult]
     best: CandidateResult
     timings: dict[str, float]
+    # The serving model's greedy answers to the probes, in order: "before" beside each candidate's.
+    baseline_answers: list[str] = field(default_factory=list)
 
 
 ProgressFn = Callable[[str, float, dict[str, Any]], None]
@@ -306,7 +308,9 @@ def run_inner_loop(
 
     t0 = time.perf_counter()
     reference = current_model if current_model is not None else base
-    baseline = evaluate(reference, tokenizer, probes, config.answer_max_tokens)
+    baseline, baseline_answers = evaluate_answers(
+        reference, tokenizer, probes, config.answer_max_tokens
+    )
     timings["baseline_eval_s"] = time.perf_counter() - t0
     anchor = None
     if anchor_examples and config.train.anchor_weight > 0:
@@ -398,4 +402,10 @@ def run_inner_loop(
         )
     timings["train_s"], timings["eval_s"] = train_s, eval_s
     assert best is not None
-    return InnerLoopResult(baseline=baseline, candidates=candidates, best=best, timings=timings)
+    return InnerLoopResult(
+        baseline=baseline,
+        candidates=candidates,
+        best=best,
+        timings=timings,
+        baseline_answers=baseline_answers,
+    )

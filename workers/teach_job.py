@@ -841,7 +841,11 @@ def _metrics(run: TeachRun, selected: CandidateResult | None) -> dict[str, Any]:
 
 
 def _probe_results(run: TeachRun, selected: CandidateResult) -> list[dict[str, Any]]:
+    """The winner's answer to each probe beside the serving model's ("before"), so a reviewer
+    sees what the version changed."""
     rows = [(doc_id, p) for doc_id, d in zip(run.doc_ids, run.docs, strict=True) for p in d.probes]
+    assert run.result is not None
+    before = run.result.baseline_answers or [None] * len(rows)
     return [
         {
             "document_id": doc_id,
@@ -849,6 +853,8 @@ def _probe_results(run: TeachRun, selected: CandidateResult) -> list[dict[str, A
             "answer": p.answer,
             "prediction": pred,
             "correct": is_correct(pred, p.answer),
+            "before": prev,
+            "correct_before": None if prev is None else is_correct(prev, p.answer),
         }
-        for (doc_id, p), pred in zip(rows, selected.answers, strict=True)
+        for (doc_id, p), pred, prev in zip(rows, selected.answers, before, strict=True)
     ]

@@ -258,6 +258,8 @@ def version_metrics(rng: random.Random, probes: list[tuple[str, str, str]]) -> d
                 "answer": a,
                 "prediction": pred,
                 "correct": a.lower() in pred.lower(),
+                "before": "I don't know.",
+                "correct_before": False,
             }
             for q, a, pred in probes
         ],

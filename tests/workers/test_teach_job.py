@@ -262,6 +262,9 @@ def test_forgetting_gates_run_and_a_second_version_replays_the_first(engine, tin
         assert store.local_path(v2.artifact_uri).joinpath("scope.npz").exists()
         # Every probe's answer is kept on the version: the correct ones feed the retention suite.
         assert [p["question"] for p in v2.metrics["probes"]] == [DOC["questions"][0]["question"]]
+        # ... beside what the serving model answered before, for the reviewer.
+        assert all(isinstance(p["before"], str) for p in v2.metrics["probes"])
+        assert all(isinstance(p["correct_before"], bool) for p in v2.metrics["probes"])
         assert v1.metrics["timings"]["replay_examples"] == 0
         assert v2.metrics["timings"]["replay_examples"] > 0
         assert v2.metrics["timings"]["rehearsal_examples"] == tiny_settings.rehearsal_size

@@ -35,6 +35,7 @@ def test_pages_show_the_demo_state(console, demo):
     assert f'id="version-{demo["awaiting_version"]}"' in review
     # The candidate's gates beside the active version's, and its probe answers.
     assert "Active version t1-v3" in review and "How long is a year on Zorblax?" in review
+    assert "before (serving now)" in review and "I don&#39;t know." in review
     lineage = console.get(f"/console/adapters/{demo['tenants']['acme']}").text
     assert 'id="active-alias">t1-v3<' in lineage and "Roll back to v2" in lineage
     rounds = console.get("/console/rounds").text
