@@ -7,8 +7,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.db import database_unreachable
 from core.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,9 @@ _HTTP_CODES = {
     429: "rate_limited",
     422: "validation_error",
 }
+
+# A restart of PostgreSQL takes a few seconds: the client is told to come back after that.
+DATABASE_RETRY_AFTER_S = 5
 
 
 def error_response(
@@ -65,6 +70,19 @@ def install_error_handlers(app: FastAPI) -> None:
             # FastAPI's words for a body that is not JSON or not UTF-8.
             code, message = "invalid_json", "the body is not valid JSON (or not UTF-8)"
         return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(_: Request, exc: SQLAlchemyError) -> JSONResponse:
+        if not database_unreachable(exc):
+            raise exc  # the statement's fault: a 500 (below), not the database's absence
+        # The driver's message names the host and port: it is logged, never sent.
+        log.warning("the database is unreachable (%s): answering 503", type(exc).__name__)
+        return error_response(
+            503,
+            "unavailable",
+            "the database is unavailable; retry later",
+            {"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
