@@ -12,6 +12,10 @@ and a run whose worker died is started again or failed with a reason, never left
   whose lease ran out: their worker was killed. Under ``max_attempts`` starts the run goes back
   to ``queued`` and is enqueued again (the teach job starts from the top, on a clean state);
   after that it ends ``failed`` with ``worker_lost``.
+- The **database away**: the heartbeat does not wait for it (a missed beat is retried on the
+  next), and once it is back a reaper lets two beats pass before it reaps, so that live workers
+  renew the leases that ran out meanwhile. A worker whose connection broke mid-run **gives the
+  run back** (``give_back``: queued again, or failed ``database_unavailable``; workers.runs).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -145,40 +150,94 @@ def reap(
     ).all()
     out: list[Reaped] = []
     for row in expired:
-        was, owner = row.status, row.lease_owner
-        retry = row.attempts < max_attempts
-        moved = session.execute(
-            update(table)
-            .where(
-                col(table.id) == row.id,
-                col(table.status) == was,
-                col(table.lease_owner).is_(None)
-                if owner is None
-                else col(table.lease_owner) == owner,
-            )
-            .values(
-                lease_owner=None,
-                lease_expires_at=None,
-                **({"status": "queued"} if retry else {}),
-            )
+        # None: its worker came back, or another reaper acted first.
+        reaped = _give_back(
+            session,
+            lifecycle,
+            row,
+            max_attempts=max_attempts,
+            enqueue=enqueue,
+            code="worker_lost",
+            why=f"the worker running this {lifecycle.kind} stopped",
         )
-        session.commit()
-        if not moved.rowcount:  # type: ignore[attr-defined]
-            continue  # its worker came back, or another reaper acted first
-        session.refresh(row)
-        message = (
-            f"the worker running this {lifecycle.kind} stopped during {was} (attempt "
-            f"{row.attempts} of {max_attempts})"
-        )
-        if retry:
-            lifecycle.add_event(session, row, f"{message}; queued again")
-            enqueue(row.id)
-            out.append(Reaped(lifecycle.kind, row.id, "requeued"))
-        else:
-            lifecycle.fail(session, row.id, "worker_lost", f"{message}; no attempts left")
-            out.append(Reaped(lifecycle.kind, row.id, "failed"))
-        log.warning("%s %s: %s", lifecycle.kind, row.id, out[-1].action)
+        if reaped is not None:
+            out.append(reaped)
     return out
+
+
+def give_back(
+    session: Session,
+    lifecycle: Lifecycle[Any],
+    row_id: int,
+    owner: str,
+    *,
+    max_attempts: int,
+    enqueue: Callable[[int], None],
+    code: str,
+    why: str,
+) -> str:
+    """The holder of a run lets go of it mid-way (the database went away under it): like a dead
+    worker's run, it goes back to ``queued`` and is enqueued again while attempts remain, else
+    it fails with ``code``. A run no longer held by ``owner`` is left alone ("lease_lost"); one
+    that already left the working states keeps its state, and a ``queued`` one gets its turn
+    back. Returns what became of it."""
+    row = session.get(lifecycle.model, row_id)
+    if row is None or row.lease_owner != owner:
+        return "lease_lost"
+    if row.status not in WORKING[lifecycle.kind]:
+        release(session, lifecycle, row_id, owner)
+        if row.status == "queued":  # broke before its first stage: the turn is given back
+            enqueue(row_id)
+            return "requeued"
+        return str(row.status)
+    reaped = _give_back(
+        session, lifecycle, row, max_attempts=max_attempts, enqueue=enqueue, code=code, why=why
+    )
+    return "lease_lost" if reaped is None else reaped.action
+
+
+def _give_back(
+    session: Session,
+    lifecycle: Lifecycle[Any],
+    row: Any,
+    *,
+    max_attempts: int,
+    enqueue: Callable[[int], None],
+    code: str,
+    why: str,
+) -> Reaped | None:
+    """Requeue (attempts permitting) or fail a working run, by a compare-and-set on the state
+    and lease holder read: None when either changed meanwhile."""
+    table = lifecycle.model
+    was, owner = row.status, row.lease_owner
+    retry = row.attempts < max_attempts
+    moved = session.execute(
+        update(table)
+        .where(
+            col(table.id) == row.id,
+            col(table.status) == was,
+            col(table.lease_owner).is_(None) if owner is None else col(table.lease_owner) == owner,
+        )
+        .values(
+            lease_owner=None,
+            lease_expires_at=None,
+            **({"status": "queued"} if retry else {}),
+        )
+    )
+    session.commit()
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        return None
+    session.refresh(row)
+    message = f"{why} during {was} (attempt {row.attempts} of {max_attempts})"
+    if retry:
+        lifecycle.add_event(session, row, f"{message}; queued again")
+        enqueue(row.id)
+        reaped = Reaped(lifecycle.kind, row.id, "requeued")
+    else:
+        lifecycle.fail(session, row.id, code, f"{message}; no attempts left")
+        reaped = Reaped(lifecycle.kind, row.id, "failed")
+    log.warning("%s %s: %s (%s)", lifecycle.kind, row.id, reaped.action, code)
+    return reaped
 
 
 def live_workers(session: Session, within_s: float) -> list[WorkerHeartbeat]:
@@ -202,6 +261,8 @@ class Heartbeat:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _missed: bool = False  # the last beat could not reach the database
+    _reap_after: float = 0.0  # time.monotonic() before which this heartbeat does not reap
 
     def start(self) -> Heartbeat:
         self.beat()
@@ -214,7 +275,7 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join(timeout=self.interval_s + 5)
         try:
-            with session_scope(self.engine) as s:
+            with session_scope(self.engine, wait_s=0) as s:
                 s.exec(delete(WorkerHeartbeat).where(col(WorkerHeartbeat.name) == self.name))
                 s.commit()
         except Exception:  # noqa: BLE001 - the row ages out anyway
@@ -241,9 +302,9 @@ class Heartbeat:
 
     def beat(self) -> None:
         """One heartbeat; a database that does not answer is retried on the next one (the lease
-        outlives several missed beats)."""
+        outlives several missed beats), not waited for."""
         try:
-            with session_scope(self.engine) as s:
+            with session_scope(self.engine, wait_s=0) as s:
                 with self._lock:
                     holding = self._holding
                 if holding is not None and not renew(s, *holding, self.name, self.lease_s):
@@ -258,7 +319,15 @@ class Heartbeat:
                 row.running = f"{holding[0].kind} {holding[1]}" if holding else None
                 s.add(row)
                 s.commit()
-                if self.reap_fn is not None:
+                if self._missed:
+                    # The database was away, so every worker's renewals failed too and their
+                    # leases may have run out meanwhile: reap only once each live worker has had
+                    # two beats to renew, or the first reaper back would restart every run that
+                    # was going fine.
+                    self._missed = False
+                    self._reap_after = time.monotonic() + 2 * self.interval_s
+                if self.reap_fn is not None and time.monotonic() >= self._reap_after:
                     self.reap_fn(s)
         except Exception:  # noqa: BLE001 - never kill the thread: the next beat retries
+            self._missed = True
             log.warning("heartbeat failed", exc_info=True)
