@@ -142,6 +142,9 @@ class Job(Leased, table=True):
     __tablename__ = "job"
     __table_args__ = (
         UniqueConstraint("tenant_id", "idempotency_key", name="uq_job_tenant_idempotency"),
+        # Jobs by status, oldest first: the queue-depth metrics at every scrape, the worker's
+        # fair scheduler and the console's status filter.
+        Index("ix_job_status_created_at", "status", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -327,6 +330,7 @@ class PolicyRound(Leased, table=True):
     """One ReST-EM round over a scope's policy: a job with its own lifecycle and events."""
 
     __tablename__ = "policy_round"
+    __table_args__ = (Index("ix_policy_round_status_created_at", "status", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     scope: str = Field(max_length=32, index=True)

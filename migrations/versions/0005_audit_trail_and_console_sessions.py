@@ -1,4 +1,5 @@
-"""audit_event (append-only: the database refuses UPDATE and DELETE), console_session
+"""audit_event (append-only: the database refuses UPDATE and DELETE), console_session; job and
+policy_round indexed by (status, created_at)
 
 Revision ID: 0005
 Revises: 0004
@@ -56,9 +57,17 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_console_session_token_hash"), ["token_hash"], unique=True
         )
+    for table in ("job", "policy_round"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(
+                f"ix_{table}_status_created_at", ["status", "created_at"], unique=False
+            )
 
 
 def downgrade() -> None:
+    for table in ("job", "policy_round"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{table}_status_created_at")
     with op.batch_alter_table("console_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_console_session_token_hash"))
     op.drop_table("console_session")

@@ -65,7 +65,7 @@ CONTEXTS = [
     ),
 ]
 
-ADMIN = Actor.admin("test-admin-key")
+ADMIN_ACTOR = Actor.admin("test-admin-key")
 
 
 class RecordingGenerator(LocalGenerator):
@@ -158,7 +158,7 @@ def test_a_round_records_everything_registers_a_policy_and_approval_switches_the
 
         tenant, _ = create_tenant(s, "acme", TenantPolicy())
         job, _ = create_job(s, tenant.id, [{"title": "Zorblax", "text": CONTEXTS[0][1]}])
-        decide_version(s, version, True, store, round_settings, actor=ADMIN)
+        decide_version(s, version, True, store, round_settings, actor=ADMIN_ACTOR)
         assert policy_for_tenant(s, tenant.id).id == version.id
         assert s.get(PolicyRound, round_id).status == RoundStatus.promoted
 
@@ -183,7 +183,7 @@ def test_a_second_round_starts_from_the_active_policy_and_takes_fresh_contexts(
             True,
             store,
             round_settings,
-            actor=ADMIN,
+            actor=ADMIN_ACTOR,
         )
     second_id, status = _round(engine, round_settings, store)
     assert status == RoundStatus.awaiting_approval
