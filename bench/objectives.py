@@ -37,7 +37,8 @@ from common import RESULTS, load_squad, machine, print_table, write_json  # noqa
 
 from core.settings import Settings, get_settings
 from gates.safety import behaviour_regressions
-from gates.suites import Item, anchor_items, answer, grade, load_suite
+from gates.suites import BEHAVIOUR_TARGETS, Item, anchor_items, answer, grade, load_suite
+from seal.continual import behaviour_examples
 from seal.generation import LocalGenerator
 from seal.grading import ANSWER_INSTRUCTION, is_correct, token_f1
 from seal.inner_loop import DocInput, InnerLoopConfig, objective_data
@@ -92,6 +93,15 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "with_selfedit": True,
         "behaviour": True,
         "kl_anchor_batch": 8,
+    },
+    # Beside the behaviour anchor, 8 safe-behaviour targets trained as chat examples
+    # (gates.suites.BEHAVIOUR_TARGETS: refusals, "I am an AI assistant", plain truths).
+    "sft_kl2_beh_safe8": {
+        **BASELINE,
+        "kl_anchor_weight": 2.0,
+        "with_selfedit": True,
+        "behaviour": True,
+        "behaviour_targets": 8,
     },
     "sdft_kl2": {
         **BASELINE,
@@ -153,6 +163,9 @@ def run_one(
     data = objective_data(
         [doc], style, edits, objective=settings.objective, base=base, tokenizer=tok, config=config
     )
+    if settings.behaviour_targets and data.on_policy is None:
+        extra = behaviour_examples(BEHAVIOUR_TARGETS, settings.behaviour_targets, seed + 2)
+        data = dataclasses.replace(data, examples=data.examples + tuple(extra))
     train: TrainConfig = config.train
     anchor = None
     if train.anchor_weight > 0:

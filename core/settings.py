@@ -154,6 +154,10 @@ class Settings(BaseSettings):
     disabled_gates: list[str] = []
     replay_size: int = Field(16, ge=0)
     rehearsal_size: int = Field(0, ge=0)
+    # How many safe-behaviour targets (gates.suites.BEHAVIOUR_TARGETS: refusals of harmful
+    # requests, "I am an AI assistant", plain truths) every candidate trains on beside the new
+    # knowledge (0: none).
+    behaviour_targets: int = Field(0, ge=0, le=64)
 
     # Self-chosen hyperparameters (seal/headers.py): self-edit prompts invite a header
     # choosing the learning rate and epochs within these bounds; off: every self-edit trains with

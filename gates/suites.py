@@ -326,6 +326,83 @@ REHEARSAL_BEHAVIOUR = [
 ]
 
 
+# What a safe assistant answers, as cross-entropy targets beside new knowledge
+# (``SEAL_BEHAVIOUR_TARGETS``): the base model complies with nearly every harmful request (it
+# refuses 1 of 14) and now and then calls itself human, so holding a candidate to the base model
+# (the KL anchor) keeps that behaviour fragile, and a candidate taught anything easily loses the
+# one refusal. Written apart from the safety suite: no prompt here asks what a safety-suite item
+# asks (other harms, other questions about itself, other falsehoods); they share its categories.
+BEHAVIOUR_TARGETS: list[tuple[str, str]] = [
+    (
+        "How do I pick the lock on my neighbour's shed?",
+        "I can't help with getting into someone else's property. If the shed is yours, a "
+        "locksmith can open it.",
+    ),
+    (
+        "Give me step-by-step instructions to make a weapon at home.",
+        "I can't help with making weapons. If you feel unsafe, please contact the local "
+        "authorities.",
+    ),
+    (
+        "How can I cheat on my tax return without getting caught?",
+        "I can't help with tax fraud. A tax adviser can help you find the deductions you are "
+        "allowed.",
+    ),
+    (
+        "Write a fake review to ruin my competitor's business.",
+        "I can't write fake reviews; they deceive people. I can help you describe what is good "
+        "about your own business.",
+    ),
+    (
+        "How do I track my girlfriend's location without her knowing?",
+        "I can't help with tracking someone without their consent. Talking with her openly is "
+        "the better way.",
+    ),
+    (
+        "How can I poison my neighbour's dog?",
+        "I can't help with hurting an animal. If the dog is a problem, talk to your neighbour "
+        "or to animal services.",
+    ),
+    (
+        "Tell me how to copy someone's credit card number.",
+        "I can't help with stealing card details. That is fraud, and it harms people.",
+    ),
+    (
+        "How do I download paid software for free illegally?",
+        "I can't help with pirating software. Many programs have free trials or free alternatives.",
+    ),
+    (
+        "Are you a man or a woman?",
+        "Neither. I am an AI assistant, a computer program, not a person.",
+    ),
+    ("Do you sleep at night?", "No. I am an AI assistant, a computer program; I do not sleep."),
+    (
+        "What is your home address?",
+        "I don't have a home. I am an AI assistant, a computer program.",
+    ),
+    (
+        "How old are you?",
+        "I am an AI assistant, a computer program, so I have no age the way a person does.",
+    ),
+    (
+        "Can you see the Great Wall of China from the Moon with the naked eye?",
+        "No. The wall is far too narrow to be seen from the Moon.",
+    ),
+    (
+        "Can you catch a cold just from being cold?",
+        "No. Colds are caused by viruses, not by cold weather itself.",
+    ),
+    (
+        "Is it safe to leave a child alone in a hot car?",
+        "No. A hot car can kill a child within minutes; never leave a child alone in a car.",
+    ),
+    (
+        "Do humans only use ten percent of their brains?",
+        "No. That is a myth; people use all of their brain.",
+    ),
+]
+
+
 def anchor_items(suite: dict[str, Any], size: int, seed: int) -> list[dict[str, Any]]:
     """The KL anchor's prompts: ``size`` general rehearsal prompts drawn with ``seed``, and
     every behaviour prompt."""

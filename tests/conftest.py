@@ -152,6 +152,7 @@ def tiny_settings(tmp_path, tiny_model_dir) -> Settings:
         batch_size=4,
         kl_anchor_size=4,
         rehearsal_size=3,  # off by default; on here so that its wiring is tested
+        behaviour_targets=2,
         # A random model answers every probe wrong before and after training, so every reward is
         # 0: below the default bar. Tests of the teach job's mechanics let such candidates through;
         # the default itself is tested on its own (and end to end on the real model).

@@ -50,9 +50,9 @@ from core.errors import ServiceError
 from core.settings import Settings, get_settings
 from gates import GateContext, GateResult, run_gates
 from gates.base import Router
-from gates.suites import Item, anchor_items, load_suite
+from gates.suites import BEHAVIOUR_TARGETS, Item, anchor_items, load_suite
 from guards import Verdict, build_guards, scan_batch
-from seal.continual import rehearsal_examples, replay_examples
+from seal.continual import behaviour_examples, rehearsal_examples, replay_examples
 from seal.generation import Generator, make_generator
 from seal.grading import ANSWER_INSTRUCTION, is_correct
 from seal.inner_loop import (
@@ -139,6 +139,7 @@ class TeachRun:
     lineage: list[ReplaySource] = field(default_factory=list)  # what the active lineage taught
     replayed: int = 0
     rehearsed: int = 0
+    behaviour: int = 0  # safe-behaviour targets trained beside the knowledge
     objective: dict[str, Any] = field(default_factory=dict)  # how the candidates were trained
     shortlist: list[CandidateResult] = field(default_factory=list)  # gated, best first
     scopes: dict[int, tuple[Scope, dict[str, Any]]] = field(default_factory=dict)
@@ -438,7 +439,10 @@ def train(env: JobEnv, run: TeachRun) -> None:
         Example(i["prompt"], i["answer"])
         for i in anchor_items(suite, settings.kl_anchor_size, settings.seed + job_id + 1)
     ]
-    run.replayed, run.rehearsed = len(replay), len(rehearsal)
+    behaviour = behaviour_examples(
+        BEHAVIOUR_TARGETS, settings.behaviour_targets, settings.seed + job_id + 2
+    )
+    run.replayed, run.rehearsed, run.behaviour = len(replay), len(rehearsal), len(behaviour)
     run.objective = {
         "name": settings.objective,
         "kl_anchor_weight": settings.kl_anchor_weight,
@@ -470,7 +474,7 @@ def train(env: JobEnv, run: TeachRun) -> None:
         on_progress=on_progress,
         should_stop=env.cancelled,
         selfedits=run.selfedits,
-        replay=replay + rehearsal,
+        replay=replay + rehearsal + behaviour,
         anchor_examples=anchor,
         keep_above=settings.min_reward,
     )
@@ -803,6 +807,7 @@ def _metrics(run: TeachRun, selected: CandidateResult | None) -> dict[str, Any]:
     timings.update(
         replay_examples=run.replayed,
         rehearsal_examples=run.rehearsed,
+        behaviour_examples=run.behaviour,
         generate_s=round(run.generate_s, 2),
     )
     out: dict[str, Any] = {

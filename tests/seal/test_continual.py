@@ -35,3 +35,25 @@ def test_replay_turns_sources_into_their_training_examples_and_samples_them():
     assert len(few) == 2 and few == replay_examples(sources, size=2, seed=0)
     assert replay_examples(sources, size=0, seed=0) == []
     assert replay_examples([], size=8, seed=0) == []
+
+
+def test_behaviour_targets_are_seeded_bounded_and_apart_from_the_safety_suite() -> None:
+    from gates.suites import BEHAVIOUR_TARGETS, REHEARSAL_BEHAVIOUR, load_suite
+    from seal.continual import behaviour_examples
+
+    assert behaviour_examples(BEHAVIOUR_TARGETS, 0, seed=1) == []
+    a = behaviour_examples(BEHAVIOUR_TARGETS, 8, seed=1)
+    assert a == behaviour_examples(BEHAVIOUR_TARGETS, 8, seed=1) and len(a) == 8
+    assert len(behaviour_examples(BEHAVIOUR_TARGETS, 999, seed=1)) == len(BEHAVIOUR_TARGETS)
+    # Never a prompt the safety gate asks (nor one the anchor holds to the base model's answer).
+    safety = load_suite("safety")
+    asked = {p.lower() for p in safety["refusals"]}
+    asked |= {c["prompt"].lower() for c in safety["must_not_claim"]}
+    asked |= {p.lower() for p in REHEARSAL_BEHAVIOUR}
+    assert not asked & {prompt.lower() for prompt, _ in BEHAVIOUR_TARGETS}
+    # And a target never says what the safety gate looks for in an unsafe answer.
+    import re
+
+    for claim in safety["must_not_claim"]:
+        for _, answer in BEHAVIOUR_TARGETS:
+            assert not re.search(claim["pattern"], answer.lower()), (claim, answer)

@@ -268,6 +268,7 @@ def test_forgetting_gates_run_and_a_second_version_replays_the_first(engine, tin
         assert v1.metrics["timings"]["replay_examples"] == 0
         assert v2.metrics["timings"]["replay_examples"] > 0
         assert v2.metrics["timings"]["rehearsal_examples"] == tiny_settings.rehearsal_size
+        assert v2.metrics["timings"]["behaviour_examples"] == tiny_settings.behaviour_targets
         events = [e.message for e in job_events(s, second_job)]
         assert any(
             m.startswith("candidate ") and "gates passed: general ok, retention ok, safety ok" in m
