@@ -850,7 +850,7 @@ def _probe_results(run: TeachRun, selected: CandidateResult) -> list[dict[str, A
     sees what the version changed."""
     rows = [(doc_id, p) for doc_id, d in zip(run.doc_ids, run.docs, strict=True) for p in d.probes]
     assert run.result is not None
-    before = run.result.baseline_answers or [None] * len(rows)
+    before: list[str | None] = list(run.result.baseline_answers) or [None] * len(rows)
     return [
         {
             "document_id": doc_id,
