@@ -64,6 +64,7 @@ def analyzer(
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
+    from guards.names import VettedSpacyRecognizer
     from guards.recognizers import extra_recognizers
 
     # Presidio logs a warning for every recognizer of another language and every spaCy label it
@@ -85,6 +86,11 @@ def analyzer(
     # guards.phones finds every region's numbers (and skips dates that Presidio's own phone
     # recognizer, run over a few regions at "valid" leniency, reads as German numbers).
     engine.registry.remove_recognizer("PhoneRecognizer")
+    # spaCy's "persons" are cut to a name and vetted by the name lists before Presidio merges
+    # its recognizers' findings (guards.names).
+    spacy = next(r for r in engine.registry.recognizers if type(r).__name__ == "SpacyRecognizer")
+    engine.registry.remove_recognizer("SpacyRecognizer")
+    engine.registry.add_recognizer(VettedSpacyRecognizer(spacy.supported_entities))
     for recognizer in extra_recognizers(phone_regions, valid_phones):
         engine.registry.add_recognizer(recognizer)
     return engine
@@ -149,7 +155,9 @@ class PIIGuard(Guard):
             if r.score < cfg.entity_thresholds.get(r.entity_type, cfg.score_threshold):
                 continue
             if r.entity_type == "PERSON":
-                span = trim_person(text, r.start, r.end)
+                # spaCy's hits were cut and vetted already (guards.names.VettedSpacyRecognizer);
+                # ours may be followed by a colon (a chat speaker's name).
+                span = trim_person(text, r.start, r.end, label_colon=False)
                 if span is None:
                     continue
                 r.start, r.end = span

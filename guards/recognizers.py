@@ -143,7 +143,7 @@ class LabelledSsnRecognizer(EntityRecognizer):
 
 
 def extra_recognizers(phone_regions: tuple[str, ...] = (), valid_phones: bool = False) -> list[Any]:
-    from guards.names import PresentedNameRecognizer
+    from guards.names import GazetteerNameRecognizer, PresentedNameRecognizer
     from guards.phones import WorldPhoneRecognizer
 
     return [
@@ -152,4 +152,5 @@ def extra_recognizers(phone_regions: tuple[str, ...] = (), valid_phones: bool = 
         LabelledSsnRecognizer(),
         WorldPhoneRecognizer(phone_regions or None, valid_phones),
         PresentedNameRecognizer(),
+        GazetteerNameRecognizer(),
     ]
