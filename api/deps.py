@@ -23,9 +23,10 @@ from core.settings import Settings, get_settings
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-# A database id: a path segment beyond what BIGINT holds would reach the database as an overflow
-# (a 500); it is a 422 here.
-MAX_ROW_ID = 2**63 - 1
+# A database id: the tables' ids (and versions) are INTEGER, 32 bits on PostgreSQL. A value beyond
+# it reached the database as "integer out of range" (a 500, found by the fuzzer on PostgreSQL;
+# SQLite's INTEGER is 64 bits and let 2**63 - 1 through); it is a 422 here.
+MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 

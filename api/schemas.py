@@ -144,8 +144,9 @@ class AdapterPublic(BaseModel):
     decided_at: datetime | None
 
 
-# Ids a client sends: within BIGINT, or the database would overflow (a 500) instead of a 422.
-_ID_MAX = 2**63 - 1
+# Ids a client sends: within the columns' INTEGER (api.deps.MAX_ROW_ID), or the database would
+# overflow (a 500) instead of a 422.
+_ID_MAX = 2**31 - 1
 
 
 class RollbackIn(Strict):
