@@ -25,7 +25,8 @@ Conditions (``--conditions``; settings are ``SEAL_*`` environment variables):
   default     the service's defaults (context distillation, KL anchor, routing, default gates)
   noise       the defaults again with another seed (the noise floor)
   default_unrouted   the defaults with the tenant's routing off
-  sft_kl      SEAL's next-token update with the KL anchor; cd: the default without the anchor;
+  sft_kl      SEAL's next-token update with the KL anchor; sft_kl_safe: the same with 8
+              safe-behaviour targets beside it; cd: the default without the anchor;
               sdft, sdft_kl: on-policy self-distillation without/with it (all under default gates)
 
 Usage: python bench/knowledge.py [--passages 30] [--k 3] [--conditions base,raw,default,noise]
@@ -65,6 +66,7 @@ CONDITIONS: dict[str, dict[str, Any]] = {
     "noise": {"env": {"SEAL_SEED": "1"}},
     "default_unrouted": {"env": {}, "policy": {"routing": False}},
     "sft_kl": {"env": {"SEAL_OBJECTIVE": "sft"}},
+    "sft_kl_safe": {"env": {"SEAL_OBJECTIVE": "sft", "SEAL_BEHAVIOUR_TARGETS": "8"}},
     "cd": {"env": NO_ANCHOR},
     "sdft": {"env": {**NO_ANCHOR, "SEAL_OBJECTIVE": "sdft", "SEAL_LEARNING_RATE": "5e-4"}},
     "sdft_kl": {"env": {"SEAL_OBJECTIVE": "sdft", "SEAL_LEARNING_RATE": "5e-4"}},
