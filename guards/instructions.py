@@ -80,7 +80,11 @@ PATTERNS: list[_Pattern] = [
     ),
     _p(
         "role_play",
-        r"\b(?:you\s+are\s+(?:now|no\s+longer)|act\s+as|pretend\s+(?:to\s+be|you\s+are)|roleplay\s+as|role-play\s+as|"
+        # "pretend" as an order (a sentence's first word, or after you/please/let's...), not
+        # "the children pretend to be engineers".
+        r"(?:(?:^|(?<=[.!?:;(\n]))\s*|\b(?:you|please|now|let's|let\s+us|to|will|should|must|and)\s+)"
+        r"pretend\s+(?:to\s+be|you\s+are|that\s+you)\b|"
+        r"\b(?:you\s+are\s+(?:now|no\s+longer)|act\s+as|roleplay\s+as|role-play\s+as|"
         r"assume\s+the\s+(?:role|persona|identity)|your\s+new\s+(?:role|persona|name|identity|instructions?)\s+(?:is|are)|"
         r"you\s+will\s+now\s+(?:be|act|behave|operate)|enter\s+(?:developer|dan|god|debug|jailbreak)\s+mode|"
         r"(?:developer|dan|jailbreak|god)\s+mode\s+(?:enabled|activated|on))\b",
