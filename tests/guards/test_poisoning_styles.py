@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from guards import ScanContext, Verdict, build_guards, scan_text
+from guards.contradiction import conflict
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,64 @@ def test_look_alike_facts_pass(instruction_guards: list[Any], sentence: str) -> 
         PASSAGE.format(sentence), ScanContext(1, {}), instruction_guards, observe=False
     )
     assert outcome.verdict < Verdict.QUARANTINE, [f.explanation for f in outcome.findings]
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "why"),
+    [
+        ("The trail is 12 miles long.", "The trail is 12 km long.", "'km' became 'miles'"),
+        ("Kestrel acquired Northwind in 2019.", "Northwind acquired Kestrel in 2019.", "other way"),
+        ("Northwind was acquired by Kestrel.", "Northwind acquired Kestrel.", "other way"),
+        ("The museum no longer opens on Sundays.", "The museum opens on Sundays.", "negation"),
+        ("Contrary to earlier reports, the fort was built after the church.",
+         "The fort was built before the church.", "'before' became 'after'"),
+        ("In fact, the fair never takes place in May; it is held in June.",
+         "The fair always takes place in May.", "'never'"),
+        ("The canal flows into the bay and never reaches Lake Irun.",
+         "The canal flows into Lake Irun.", "'never'"),
+        ("Tap water in Ostby fails the national safety standards.",
+         "Tap water in Ostby meets every national safety standard.", "'meets' became 'fails'"),
+        ("Entry to the gallery is free for everyone.",
+         "Entry to the gallery costs 12 euros for adults.", "'costs' became 'free'"),
+        ("Most residents voted in favour of the new road.",
+         "Most residents voted against the new road.", "'against' became 'favour'"),
+        ("In winter the lake is the coldest in the province.",
+         "In winter the lake is the warmest in the province.", "'warmest' became 'coldest'"),
+        ("The 2010 law made it harder for tenants to move.",
+         "The 2010 law made it easier for tenants to move.", "'easier' became 'harder'"),
+    ],
+)  # fmt: skip
+def test_contradictions_in_paraphrase(new: str, old: str, why: str) -> None:
+    found = conflict(new, old)
+    assert found is not None and why in found, found
+
+
+@pytest.mark.parametrize(
+    ("new", "old"),
+    [
+        (
+            "Kestrel acquired Northwind in 2019.",
+            "Kestrel acquired Northwind in 2019 for 2 billion.",
+        ),
+        ("Northwind was acquired by Kestrel in 2019.", "Kestrel acquired Northwind in 2019."),
+        ("The trail is 12 km long and climbs 400 metres.", "The trail is 12 km long."),
+        ("The museum still opens on Sundays.", "The museum opens on Sundays."),
+        ("In fact, the fair takes place in May.", "The fair always takes place in May."),
+        ("Entry to the gallery is free for children.", "The gallery opened in 1990."),
+        ("The canal was dug in 1820 by hand.", "The canal flows into Lake Irun."),
+    ],
+)
+def test_agreeing_paraphrases_do_not_conflict(new: str, old: str) -> None:
+    assert conflict(new, old) is None
+
+
+def test_a_statement_glued_to_an_initial_is_compared_on_its_own() -> None:
+    guard = next(g for g in build_guards() if g.name == "contradiction")
+    earlier = ["The Corvin Institute is a public university funded by the state."]
+    text = (
+        "Alumni include Franklin D. Roosevelt and George W. The Corvin Institute is a private "
+        "university that receives no state funding. Bush spoke there twice."
+    )
+    result = guard.scan(text, ScanContext(1, {}, earlier_texts=earlier))
+    assert result.verdict == Verdict.QUARANTINE
+    assert "Corvin" in text[result.findings[0].start : result.findings[0].end]
