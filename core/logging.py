@@ -124,10 +124,15 @@ def configure_logging(
     root.setLevel(level.upper() if isinstance(level, str) else level)
     # uvicorn's loggers have handlers of their own and do not propagate: their lines would come
     # out in uvicorn's format, without the ids.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         lg = logging.getLogger(name)
         lg.handlers.clear()
         lg.propagate = True
+    # The API writes its own access line (``seal.access``: the route template, status and time);
+    # uvicorn's would repeat it with the raw path, which may carry ids and query strings.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
     for name, quiet in _QUIET.items():
         logging.getLogger(name).setLevel(quiet)
     return handler

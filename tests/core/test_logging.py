@@ -168,3 +168,21 @@ def test_the_celery_worker_logs_through_the_service_formatter(monkeypatch):
             root.removeHandler(h)
         root.setLevel(level)
         get_settings.cache_clear()
+
+
+def test_uvicorn_access_lines_are_left_to_the_api_own_access_log() -> None:
+    """One access line per request (``seal.access``), not a second raw-path one from uvicorn."""
+    import logging
+
+    from core.logging import configure_logging
+
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    try:
+        configure_logging(json=True)
+        access = logging.getLogger("uvicorn.access")
+        assert access.propagate is False and not access.handlers
+        assert logging.getLogger("uvicorn.error").propagate is True
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
