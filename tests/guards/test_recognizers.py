@@ -105,7 +105,13 @@ def names(text: str) -> list[str]:
         # Running text: a given name and a surname, capitalised or in lower case.
         ("Caller identified as Maria-Luise Winkler, verified.", ["Maria-Luise Winkler"]),
         ("[07:42] kb_92: call anouk verhagen at 5", ["anouk verhagen"]),
+        ("yes!! Berit is bringing the cake", ["Berit"]),
+        ("2. BERGGREN, EVA  ...  08-903 214 93", ["BERGGREN, EVA"]),
+        ("Merci de virer la somme sur le compte de Marine Gimenez :", ["Marine Gimenez"]),
         # Look-alikes: labels, places, nouns, prose.
+        ("IBAN: TR49 8049 6398 1", []),
+        ("Tax residence: Verona", []),
+        ("Invoice to Brighton L47 6PZ", []),
         ("Action Items: none yet", []),
         ("City: Valencia", []),
         ("Salary is paid to GB54 on the first.", []),
@@ -139,6 +145,22 @@ def test_spacy_persons_are_vetted(text: str, span: str, kept: str | None) -> Non
     start = text.index(span)
     got = vet_ner_person(text, start, start + len(span))
     assert (text[got[0] : got[1]] if got else None) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Author: Gareth Hall <gh@example.org>", ["Gareth Hall"]),
+        ("Chiamare Romina al 377999333.", ["Romina"]),
+        ("Call or text Brigitte on 0809648120 after 6pm.", ["Brigitte"]),
+        ("We met at the Albion Hall in May.", []),
+    ],
+)
+def test_names_through_the_pii_guard(text: str, expected: list[str]) -> None:
+    guard = next(g for g in build_guards() if isinstance(g, PIIGuard))
+    assert [text[r.start : r.end] for r in guard.detect(text) if r.entity_type == "PERSON"] == (
+        expected
+    )
 
 
 def test_names_and_ssns_through_the_pii_guard() -> None:
