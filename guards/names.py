@@ -461,6 +461,7 @@ def gazetteer_names(
     place or an organisation, which outvote a name outside a slot."""
     out: list[tuple[int, int, bool]] = []
     labels, lines = _slot_starts(text)
+    pairs = "&" in text or "+" in text
     prev_end = -1
     for s, e, toks in _runs(text, 0, len(text)):
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text, s, e)]
@@ -469,7 +470,7 @@ def gazetteer_names(
             s in labels
             or speaker
             or (prev_end >= 0 and _JOINED.fullmatch(text, prev_end, s) is not None)
-            or _paired_given(text, s, e)
+            or (pairs and _paired_given(text, s, e))
         )
         # "BERTELSEN/HENRIETTE" (a ticket's surname/given name).
         slash = _TOKEN.match(text, e + 1) if text.startswith("/", e) else None
