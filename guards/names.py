@@ -21,6 +21,7 @@ street or company word next to them, digits or an ``@`` inside).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -313,6 +314,13 @@ _TIMESTAMP_PREFIX = re.compile(
 _GENERIC_LABEL = re.compile(
     r"(?:^|\n|\t| {2,}|[;|•]\s*)[^\W\d_][\w/().' -]{0,40}?\s?:[ \t]*(?=[^\W\d_])"
 )
+# Someone saying who they are ("Hi, yes, this is Vladimír Novák-Pavlík.", "soy Rocío").
+_INTRODUCTION = re.compile(
+    r"\b(?:this\s+is|it's|it\s+is|i'm|i\s+am|me\s+llamo|soy|je\s+suis|je\s+m'appelle|ich\s+bin|"
+    r"ich\s+heiße|sono|mi\s+chiamo|jestem|jag\s+heter|jeg\s+hedder|jeg\s+heter|ik\s+ben|"
+    r"meu\s+nome\s+é|eu\s+sou)\s+(?=[^\W\d_])",
+    re.IGNORECASE,
+)
 # Labels whose value is a place, a company or a thing although it may be a name-list word.
 _NOT_PERSON_LABEL = re.compile(
     r"\b(?:city|town|country|place|location|destination|address|street|region|state|county|"
@@ -461,6 +469,8 @@ def gazetteer_names(
     place or an organisation, which outvote a name outside a slot."""
     out: list[tuple[int, int, bool]] = []
     labels, lines = _slot_starts(text)
+    # "this is Paris" is no introduction: after one, a full name only.
+    intros = {m.end() for m in _INTRODUCTION.finditer(text)}
     pairs = "&" in text or "+" in text
     prev_end = -1
     for s, e, toks in _runs(text, 0, len(text)):
@@ -468,6 +478,7 @@ def gazetteer_names(
         speaker = s in lines and _SPEAKER_END.match(text, e) is not None
         in_slot = (
             s in labels
+            or (s in intros and len(toks) > 1)
             or speaker
             or (prev_end >= 0 and _JOINED.fullmatch(text, prev_end, s) is not None)
             or (pairs and _paired_given(text, s, e))
@@ -544,8 +555,13 @@ def _free_lower_case_names(text: str) -> list[tuple[int, int, bool]]:
     saari back?"): a given name that is no word of any listed language, then (one space on) a
     surname or a word no English list knows."""
     out: list[tuple[int, int, bool]] = []
-    # Most texts hold no lower-case given name at all: a set intersection says so cheaply.
-    if not _lower_given().intersection(text.split()):
+    # Most texts hold no lower-case given name at all: a set intersection says so cheaply
+    # (on the text without its accents too: "göran" is listed as "goran").
+    words_here = set(text.split())
+    if not text.isascii():
+        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        words_here.update(plain.split())
+    if not _lower_given().intersection(words_here):
         return out
     words = list(_LOWER_WORD.finditer(text))
     for a, b in zip(words, words[1:], strict=False):

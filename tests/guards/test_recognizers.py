@@ -106,6 +106,12 @@ def names(text: str) -> list[str]:
         ("Caller identified as Maria-Luise Winkler, verified.", ["Maria-Luise Winkler"]),
         ("[07:42] kb_92: call anouk verhagen at 5", ["anouk verhagen"]),
         ("yes!! Berit is bringing the cake", ["Berit"]),
+        (
+            "CALLER: Hi, yes, this is Vladimír Novák-Pavlík. There is a charge",
+            ["Vladimír Novák-Pavlík"],
+        ),
+        ("VPN access granted to göran svahn (goran@example.se)", ["göran svahn"]),
+        ("This is Paris, the capital.", []),
         ("2. BERGGREN, EVA  ...  08-903 214 93", ["BERGGREN, EVA"]),
         ("Merci de virer la somme sur le compte de Marine Gimenez :", ["Marine Gimenez"]),
         # Look-alikes: labels, places, nouns, prose.
