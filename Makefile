@@ -4,7 +4,7 @@ VENV ?= $(SEAL_HOME)/venv
 PY := $(VENV)/bin/python
 export SEAL_HOME
 
-.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-objectives bench-outer-loop bench-guards bench-forgetting
+.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-objectives bench-outer-loop bench-guards bench-forgetting bench-console
 
 setup:
 	@bash scripts/setup.sh
@@ -41,3 +41,6 @@ bench-guards: setup
 
 bench-forgetting: setup
 	$(PY) bench/forgetting.py --steps 8 --k 3
+
+bench-console: setup
+	$(PY) bench/console.py
