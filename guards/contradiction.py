@@ -171,8 +171,10 @@ def conflict(new: str, old: str, max_gap: int = 4, min_ratio: float = 0.6) -> st
                     return f"{la[i1 - 1]} {old_units[0]!r} became {new_units[0]!r}"
     # Paraphrase: nearly the same content words, different names or numbers on both sides.
     va, vb = _values(a), _values(b)
-    ca = {_stem(w) for w in la if len(w) > 3 and w not in va}
-    cb = {_stem(w) for w in lb if len(w) > 3 and w not in vb}
+    # (Unstemmed: stems shrink a short sentence's set, and three shared words of three were
+    # then enough for two unrelated sentences to "conflict" on their names.)
+    ca = {w for w in la if len(w) > 3} - va
+    cb = {w for w in lb if len(w) > 3} - vb
     shared = ca & cb
     if len(shared) >= 3 and len(shared) / min(len(ca), len(cb)) >= 0.8:
         if (va - vb) and (vb - va):
