@@ -1,10 +1,8 @@
 """Person names that the small English NER model misses or mistakes.
 
 spaCy's ``en_core_web_sm`` knows English news text: it misses names from other languages, single
-surnames and names in lower case, and it calls streets and companies people ("Rue de Rivoli",
-"Schmidt GmbH"). Three recognizers vote beside it, each keyed on how a text *presents* a name
-rather than on a list of names (no list would cover the world's names, and one copied from a data
-generator would only flatter the benchmark):
+surnames and names in lower case, and it calls streets, companies and capitalised words of other
+languages people ("Rue de Rivoli", "Schmidt GmbH", "Teléfono"). Recognizers vote beside it:
 
 - **titles**: "Dr Oyelaran", "Mme Dubois", "Herr Müller" — a courtesy title before capitalised
   name words (particles such as "van der" and "de la" included);
@@ -12,10 +10,17 @@ generator would only flatter the benchmark):
   "Dear ...", "my name is ...", "ask ...", a closing such as "Best regards," and the next line),
   where a name may be in lower case;
 - **tables**: CSV or tab-separated rows whose header names a column "name" (or "first name",
-  "surname", "contact", ...): that column's cells.
+  "surname", "contact", ...): that column's cells;
+- **the gazetteer** (``guards.gazetteer``: given names and surnames from public name lists, none
+  of them the benchmark's generator, and which of them are ordinary words): a listed given name
+  alone where a text puts a person (a chat speaker, any form label's value, a list of names, a
+  greeting), a given name and a surname anywhere, in capitals, lower case or "LAST, First"
+  (:func:`gazetteer_names`).
 
-And :func:`implausible_person` drops NER hits that are something else by their surroundings (a
-street or company word next to them, digits or an ``@`` inside).
+And :func:`trim_person` drops NER hits that are something else by their surroundings (a street
+or company word next to them, digits or an ``@`` inside), :func:`vet_ner_person` those the
+gazetteer outvotes ("Salary", "Voicemail", a form label), inside Presidio's spaCy recognizer
+(:class:`VettedSpacyRecognizer`).
 """
 
 from __future__ import annotations
