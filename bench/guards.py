@@ -28,8 +28,15 @@ Two sets are measured and reported apart (``"independent"`` in the results file)
   longer blind;
 - **holdout**: ``bench.guard_sets_holdout``, a third set by another author who read neither the
   guards nor the other sets, written while the guards were being improved and measured once they
-  were done (the same train passages as the independent set's, its clean ones included). The
-  figure to trust.
+  were done (the same train passages as the independent set's, its clean ones included);
+- **holdout2**: ``bench.guard_sets_holdout2``, written blind like the holdout set; measured blind
+  once, then the guards were improved where it showed them weak, so it is no longer blind;
+- **holdout3**: ``bench.guard_sets_holdout3``, written blind by yet another author while the
+  guards were improved on the other sets, and scored once after that work was done: the figure
+  to trust. Its clean texts are 200 SQuAD dev passages (the own set's clean passages, so seen)
+  and hand-written documents of other kinds (recipes, manuals, letters ...), whose flagged share
+  is reported on its own (``false_positive_rate_handwritten``): every train passage is already
+  in an earlier set's clean sample.
 """
 
 from __future__ import annotations
@@ -51,6 +58,12 @@ from guard_sets_holdout2 import (
     clean_passages_holdout2,
     pii_sentences_holdout2,
     poisoning_cases_holdout2,
+)
+from guard_sets_holdout3 import (
+    _EXTRA_CLEAN_TEXTS,
+    clean_passages_holdout3,
+    pii_sentences_holdout3,
+    poisoning_cases_holdout3,
 )
 from guard_sets_independent import (
     clean_passages_independent,
@@ -294,6 +307,17 @@ def main() -> None:
             clean(train, set(looked_at)),
             INDEPENDENT_TARGETS,
         )
+    print("\n== third held-out set (bench/guard_sets_holdout3.py), scored once, blind")
+    payload["holdout3"] = evaluate(
+        pii_sentences_holdout3(args.independent_pii_sentences),
+        poisoning_cases_holdout3(looked_at, args.per_class),
+        clean_passages_holdout3(dev),
+        INDEPENDENT_TARGETS,
+    )
+    rate, by_guard, *_ = bench_clean(list(_EXTRA_CLEAN_TEXTS))
+    payload["holdout3"]["false_positive_rate_handwritten"] = round(rate, 4)
+    payload["holdout3"]["details"]["handwritten_clean"] = len(_EXTRA_CLEAN_TEXTS)
+    print(f"hand-written clean texts flagged: {rate:.3f} of {len(_EXTRA_CLEAN_TEXTS)} {by_guard}")
     payload["machine"] = machine()
     print("\nwrote", write_json(args.out, payload))
 
