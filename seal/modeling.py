@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -366,8 +368,26 @@ def sample_tokens(
     return answers
 
 
+_OS_ERROR = re.compile(r"os error (\d+)")
+
+
 def save_adapter(model: Any, directory: Path) -> None:
-    model.save_pretrained(str(directory), safe_serialization=True)
+    """Write the adapter's weights and config to ``directory``.
+
+    A failed write inside safetensors (a full disk, a file-size limit) surfaces from its Rust
+    writer as ``SafetensorError``, not ``OSError``; it is raised again as the ``OSError`` it was,
+    so that callers handle every storage failure in one place (the reliability benchmark's full
+    disk found a job failing with a bare ``SafetensorError`` and its scratch directory left)."""
+    from safetensors import SafetensorError
+
+    try:
+        model.save_pretrained(str(directory), safe_serialization=True)
+    except SafetensorError as exc:
+        code = _OS_ERROR.search(str(exc))
+        if code is None:
+            raise
+        number = int(code.group(1))
+        raise OSError(number, os.strerror(number)) from exc
 
 
 def load_adapter(base: PreTrainedModel, directory: Path) -> Any:

@@ -633,10 +633,12 @@ def register(env: JobEnv, run: TeachRun) -> None:
         save_adapter(run.selected.model, scratch)
         scope_.save(scratch)
         key, checksum = store.commit_dir(scratch, prefix=artifact_prefix(run.tenant_id, env.job_id))
-    except OSError as exc:
-        # A full disk (or any write error) mid-save: the half-written directory goes, the job
-        # fails with the reason, and no version is registered.
+    except BaseException as exc:
+        # Whatever stops the save (a full disk, a cancel, a bug), the half-written directory
+        # goes and no version is registered; a write error fails the job with its reason.
         shutil.rmtree(scratch, ignore_errors=True)
+        if not isinstance(exc, OSError):
+            raise
         reason = exc.strerror or type(exc).__name__
         raise ServiceError(
             "insufficient_storage", f"the adapter could not be saved ({reason}); nothing was kept"

@@ -83,3 +83,33 @@ def test_pinned_examples_are_trained_at_every_step_beside_the_batches(
     seen.clear()
     only = train_lora(base, tok, [], config, pinned=doc[:1])
     assert only.steps == 6 and seen == [[doc[0].completion]] * 6
+
+
+def test_a_write_error_inside_safetensors_is_raised_as_the_oserror_it_was(
+    tiny_model_dir, train_config, tmp_path
+):
+    """safetensors' Rust writer reports a failed write as SafetensorError; save_adapter gives
+    callers the OSError (here a real one: the process's file-size limit, EFBIG)."""
+    import errno
+    import resource
+    import signal
+
+    import pytest
+
+    from seal.modeling import save_adapter
+
+    base, tok = load_base(str(tiny_model_dir))
+    config = dataclasses.replace(train_config, epochs=1, min_steps=1, batch_size=1)
+    model = train_lora(base, tok, [Example(None, "One fact.")], config).model
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, hard))
+    try:
+        with pytest.raises(OSError) as caught:
+            save_adapter(model, tmp_path / "adapter")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert caught.value.errno == errno.EFBIG
+    save_adapter(model, tmp_path / "adapter")  # the limit gone, the same save works
+    assert (tmp_path / "adapter" / "adapter_model.safetensors").is_file()

@@ -1,5 +1,7 @@
 """The teach pipeline end to end on a tiny random model (in-process generation, no serving)."""
 
+from pathlib import Path
+
 import pytest
 from pydantic import BaseModel
 from sqlmodel import Session, select
@@ -146,15 +148,19 @@ def test_a_cancel_during_promotion_wins_and_leaves_nothing_behind(
 def test_a_full_disk_while_saving_fails_the_job_and_keeps_nothing(
     engine, tiny_settings, store, monkeypatch
 ):
-    import errno
+    import peft.peft_model
+    from safetensors import SafetensorError
 
-    import workers.teach_job as teach_job
+    # The fake sits where the disk is: safetensors' writer, which reports a full disk as a
+    # SafetensorError quoting the OS error (not an OSError: the reliability benchmark's real full
+    # disk found that), after part of the file is written.
+    def half_then_full(tensors, filename, metadata=None):  # type: ignore[no-untyped-def]
+        Path(filename).write_bytes(b"\0" * 1024)
+        raise SafetensorError(
+            "Error while serializing: I/O error: No space left on device (os error 28)"
+        )
 
-    def half_then_full(model, path):  # type: ignore[no-untyped-def]
-        (path / "adapter_model.safetensors").write_bytes(b"\0" * 1024)  # part of the weights
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(teach_job, "save_adapter", half_then_full)
+    monkeypatch.setattr(peft.peft_model, "safe_save_file", half_then_full)
     _, job_id, status = _teach(engine, tiny_settings, store)
     assert status == "failed"
     with Session(engine) as s:
