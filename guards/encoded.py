@@ -215,6 +215,25 @@ def _base85(block: str) -> str:
     return ""
 
 
+_BRAILLE = dict(zip("⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵", "abcdefghijklmnopqrstuvwxyz", strict=True))
+
+
+def _braille(block: str) -> str:
+    return "".join(_BRAILLE.get(c, c if c.isspace() else "") for c in block)
+
+
+_NATO_WORDS = (
+    "alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliett?|kilo|lima|mike|"
+    "november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiske?y|x-?ray|yankee|zulu"
+)
+
+
+def _phonetic(block: str) -> str:
+    """NATO spelling alphabet: each code word is its first letter; words end at / | or a line."""
+    words = re.split(r"\s*[/|]\s*|\s{2,}|\n", block.strip())
+    return " ".join("".join(w[0] for w in re.findall(r"[A-Za-z-]+", word)) for word in words)
+
+
 def _punycode(block: str) -> str:
     """An internationalised domain label (xn--...) read back, accents dropped, dashes as spaces."""
     body = block[4:].rstrip(".")
@@ -256,6 +275,13 @@ _DECODERS = [
     ("ascii85_block", _BARE_ASCII85, _bare_ascii85, 3),
     ("base32_block", _BASE32_LOWER, _base32_lower, 3),
     ("base85_block", re.compile(r"(?<!\S)[!-~]{20,}(?!\S)"), _base85, 3),
+    ("braille", re.compile(r"[\u2801-\u28ff][\u2800-\u28ff\s,.!?']{11,}"), _braille, 3),
+    (
+        "phonetic_alphabet",
+        re.compile(rf"(?i)\b(?:(?:{_NATO_WORDS})\b[\s,/|]{{0,5}}){{12,}}"),
+        _phonetic,
+        3,
+    ),
     ("punycode", re.compile(r"\bxn--[A-Za-z0-9.-]{12,}"), _punycode, 3),
 ]
 
@@ -504,7 +530,9 @@ class EncodedGuard(Guard):
                     decoded = decode(m.group())
                 except (ValueError, UnicodeDecodeError, OverflowError, binascii.Error):
                     continue
-                if _readable(decoded, min_words) and not _readable(m.group(), min_words):
+                # The written form must not itself read as text, except spelling-alphabet words.
+                plain = kind != "phonetic_alphabet" and _readable(m.group(), min_words)
+                if _readable(decoded, min_words) and not plain:
                     out.append(
                         Finding(
                             self.name,

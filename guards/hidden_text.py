@@ -241,7 +241,8 @@ def _hiding(decls: dict[str, str], background: tuple[int, int, int]) -> tuple[st
     if d("visibility") in ("hidden", "collapse"):
         return "visibility:hidden", True
     for key in ("opacity", "fill-opacity"):
-        if re.fullmatch(r"0*\.?0*[0-5]?|0*\.0[0-5]\d*", d(key) or "x"):
+        m = re.fullmatch(r"(\d*\.?\d+)\s*(%?)", d(key) or "")
+        if m and float(m.group(1)) / (100 if m.group(2) else 1) <= 0.05:
             return "zero opacity", True
     size = _px(d("font-size") or "")
     if size is not None and size <= 3:
@@ -343,6 +344,10 @@ class _MarkupScanner(HTMLParser):
             self._hide_run("a tiny font size in an Office document")
         bg = self._stack[-1].background if self._stack else self._page_background
         decls = {k: a[k].lower() for k in _PRESENTATION if k in a}
+        if tag in ("text", "tspan"):  # SVG text placed off the canvas
+            decls.update({side: a[k] for k, side in (("x", "left"), ("y", "top")) if k in a})
+        if a.get("text:display") == "none":  # OpenDocument
+            decls["display"] = "none"
         decls.update(_declarations(a.get("style", "")))
         for key in [tag, *("." + c for c in a.get("class", "").split()), "#" + a.get("id", "")]:
             if key in self._rules and "display" not in decls:
@@ -366,8 +371,12 @@ class _MarkupScanner(HTMLParser):
             return "a <template> element (never rendered)", True
         if tag in ("svg", "iframe", "object", "div", "span") and _tiny(a, 0):
             return "a zero-size element", True
+        if tag in ("text:hidden-text", "text:hidden-paragraph"):
+            return "hidden text in an OpenDocument file", True
         if tag == "noscript":
             return "a <noscript> element", False
+        if tag in ("canvas", "iframe", "object", "audio", "video"):
+            return f"fallback text of <{tag}> (shown only where it cannot play)", False
         if tag in ("desc", "metadata"):
             return "SVG metadata (not rendered)", False
         if tag == "dialog" and "open" not in a:
@@ -388,6 +397,9 @@ class _MarkupScanner(HTMLParser):
         if tag == "input" and a.get("type", "").lower() == "hidden" and a.get("value"):
             self.found.append(_Hidden(start, end, a["value"], "a hidden form field", True))
             return
+        if tag == "text:hidden-text" and a.get("text:string-value"):
+            how = "hidden text in an OpenDocument file"
+            self.found.append(_Hidden(start, end, a["text:string-value"], how, True))
         tiny = tag in ("img", "image") and (
             _tiny(a) or bool(_PIXEL.search(a.get("src", ""))) or hides is not None
         )
@@ -649,9 +661,12 @@ def _hidden_channels(text: str) -> list[_Hidden]:
 
 
 def _styled(ch: str) -> bool:
-    """A letter in a look-alike style: mathematical alphanumerics or full-width forms."""
+    """A letter in a look-alike style: mathematical alphanumerics, full-width forms, circled,
+    parenthesized or squared letters, small capitals."""
     cp = ord(ch)
-    return (0x1D400 <= cp <= 0x1D7FF or 0xFF21 <= cp <= 0xFF5A) and ch.isalnum()
+    if (0x1D400 <= cp <= 0x1D7FF or 0xFF21 <= cp <= 0xFF5A) and ch.isalnum():
+        return True
+    return 0x249C <= cp <= 0x24E9 or 0x1F130 <= cp <= 0x1F189 or 0x1D00 <= cp <= 0x1D22
 
 
 def _overlaid(text: str, i: int) -> bool:
