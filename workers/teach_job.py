@@ -772,8 +772,13 @@ def discard_leftovers(session: Session, store: ArtifactStore, job: Job) -> None:
     """Before a job runs again after its worker died: drop the version it registered but never
     promoted (the alias moves only with the job's last transition), that version's self-edit
     records, its committed files and its scratch directory."""
+    # By the job's id, not only its pointer: registering commits the version before the pointer,
+    # so a worker that died (or a connection that broke) between the two left a version that
+    # only its job_id names, and the re-run's registration would then fail as a conflict.
     version = (
-        session.get(AdapterVersion, job.adapter_version_id) if job.adapter_version_id else None
+        session.get(AdapterVersion, job.adapter_version_id)
+        if job.adapter_version_id
+        else session.exec(select(AdapterVersion).where(AdapterVersion.job_id == job.id)).first()
     )
     active = get_active_version(session, job.tenant_id)
     dropped = None

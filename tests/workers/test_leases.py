@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from adapter_store.artifacts import LocalArtifactStore
@@ -133,11 +134,13 @@ def test_a_run_held_by_a_live_worker_is_left_alone(engine):
     assert ran == []
 
 
+@pytest.mark.parametrize("pointer", [True, False], ids=["pointer-set", "died-before-pointer"])
 def test_a_restart_discards_what_the_dead_worker_left_and_ends_with_one_version(
-    engine, tiny_settings, tmp_path
+    engine, tiny_settings, tmp_path, pointer
 ):
-    """The worker died after registering a version (never promoted) and leaving files: the
-    restart removes them, runs again and promotes exactly one version."""
+    """The worker died after registering a version (never promoted) and leaving files, with or
+    before the job's pointer to it committed: the restart removes them, runs again and promotes
+    exactly one version."""
     store = LocalArtifactStore(tmp_path / "store")
     with Session(engine, expire_on_commit=False) as s:
         job = _job(s, status=JobStatus.training)
@@ -169,7 +172,8 @@ def test_a_restart_discards_what_the_dead_worker_left_and_ends_with_one_version(
                 text="x",
             )
         )
-        job.adapter_version_id = version.id
+        if pointer:
+            job.adapter_version_id = version.id
         s.add(job)
         s.commit()
         _expire(s, job)
