@@ -4,7 +4,7 @@ VENV ?= $(SEAL_HOME)/venv
 PY := $(VENV)/bin/python
 export SEAL_HOME
 
-.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-objectives bench-outer-loop bench-guards bench-forgetting bench-console
+.PHONY: setup run test test-fast lint bench-latency bench-knowledge bench-objectives bench-outer-loop bench-guards bench-forgetting bench-console bench-reliability
 
 setup:
 	@bash scripts/setup.sh
@@ -44,3 +44,7 @@ bench-forgetting: setup
 
 bench-console: setup
 	$(PY) bench/console.py
+
+# As root on an otherwise idle machine: it starts its own PostgreSQL and mounts a tmpfs.
+bench-reliability: setup
+	$(PY) bench/reliability.py --clients 20 --think-s 5
