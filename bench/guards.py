@@ -287,66 +287,64 @@ def main() -> None:
     # was chosen: they carry the other sets' attacks but are not counted as clean text.
     looked_at = train[:LOOKED_AT_TRAIN]
     payload = dict(own)
-    for key, title, pii, cases, clean in [
+    unseen_train = set(looked_at)
+    # (key, title, PII set, attacks, clean passages, hand-written clean documents or None)
+    sets: list[tuple[str, str, Any, Any, list[str], list[str] | None]] = [
         (
             "independent",
             "independent set (bench/guard_sets_independent.py)",
             pii_sentences_independent,
             poisoning_cases_independent,
-            clean_passages_independent,
+            clean_passages_independent(train, unseen_train),
+            None,
         ),
         (
             "holdout",
             "held-out set (bench/guard_sets_holdout.py)",
             pii_sentences_holdout,
             poisoning_cases_holdout,
-            clean_passages_holdout,
+            clean_passages_holdout(train, unseen_train),
+            None,
         ),
         (
             "holdout2",
             "second held-out set (bench/guard_sets_holdout2.py)",
             pii_sentences_holdout2,
             poisoning_cases_holdout2,
-            clean_passages_holdout2,
+            clean_passages_holdout2(train, unseen_train),
+            None,
         ),
-    ]:
-        print(f"\n== {title}")
-        payload[key] = evaluate(
-            pii(args.independent_pii_sentences),
-            cases(looked_at, args.per_class),
-            clean(train, set(looked_at)),
-            INDEPENDENT_TARGETS,
-        )
-    for key, title, pii, cases, clean, handwritten in [
         (
             "holdout3",
             "third held-out set (bench/guard_sets_holdout3.py)",
             pii_sentences_holdout3,
             poisoning_cases_holdout3,
-            clean_passages_holdout3,
-            _EXTRA_CLEAN_TEXTS,
+            clean_passages_holdout3(dev),
+            list(_EXTRA_CLEAN_TEXTS),
         ),
         (
             "holdout4",
             "fourth held-out set (bench/guard_sets_holdout4.py)",
             pii_sentences_holdout4,
             poisoning_cases_holdout4,
-            clean_passages_holdout4,
-            HANDWRITTEN_CLEAN,
+            clean_passages_holdout4(dev),
+            list(HANDWRITTEN_CLEAN),
         ),
-    ]:
+    ]
+    for key, title, pii, cases, clean, handwritten in sets:
         print(f"\n== {title}")
         payload[key] = evaluate(
             pii(args.independent_pii_sentences),
             cases(looked_at, args.per_class),
-            clean(dev),
+            clean,
             INDEPENDENT_TARGETS,
         )
-        # Its hand-written documents alone: the only clean text no guard work has seen.
-        rate, by_guard, *_ = bench_clean(list(handwritten))
-        payload[key]["false_positive_rate_handwritten"] = round(rate, 4)
-        payload[key]["details"]["handwritten_clean"] = len(handwritten)
-        print(f"hand-written clean texts flagged: {rate:.3f} of {len(handwritten)} {by_guard}")
+        if handwritten:
+            # Its hand-written documents alone: the only clean text no guard work has seen.
+            rate, by_guard, *_ = bench_clean(handwritten)
+            payload[key]["false_positive_rate_handwritten"] = round(rate, 4)
+            payload[key]["details"]["handwritten_clean"] = len(handwritten)
+            print(f"hand-written clean texts flagged: {rate:.3f} of {len(handwritten)} {by_guard}")
     payload["machine"] = machine()
     print("\nwrote", write_json(args.out, payload))
 
