@@ -25,11 +25,11 @@ import phonenumbers
 from presidio_analyzer import EntityRecognizer
 
 # Digit groups: an optional international prefix, then groups separated by one separator; an
-# area code may be bracketed ("(0)1", "(11)"). Anchored so that it is not part of a longer token.
+# area code may be bracketed ("(0)1", "(11)", with its trunk prefix: "(06 1)"). Anchored so that it is not part of a longer token.
 _CANDIDATE = re.compile(
     r"(?<![\w+@.\-/])"
     r"(?:(?:\+|00)\d{1,3}[ .\-/]?)?"
-    r"(?:\(\d{1,5}\)[ .\-/]?)?"
+    r"(?:\(\d{1,5}(?: \d{1,4})?\)[ .\-/]?)?"
     r"\d{1,12}(?:(?:[ .\-/]|\)\s?|\s?\()\d{1,10}){0,6}"
     r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?"
     r"(?![\w@]|[.,\-/]\d)"
@@ -44,11 +44,17 @@ _NOT_A_PHONE = [
 ]
 # "7 000 000" reads as a number in thousands, unless the text says it is a phone number.
 _THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+$")
-# Words just before a number that say it is some other kind of number.
+# Words just before a number that say it is some other kind of number ("invoice number is",
+# "dial-in code", "asset tag", "HS code", "C.P." and other postcodes, "Model"), or a code whose
+# first group it continues ("RF63 8533 9843 9": a creditor reference).
 _OTHER_NUMBER = re.compile(
-    r"(?:\b(?:isbn(?:-1[03])?|issn|doi|order|invoice|ref(?:erence)?|ticket|case|sku|serial|"
-    r"part|tracking|account|acct|iban|card|no\.|nr\.?|id|version|v)|#)"
-    r"\s*(?:number|no\.?|#)?\s*:?\s*$",
+    r"(?:\b(?:isbn(?:-1[03])?|issn|doi|order|invoice|ref(?:erence)?|referen[cz]ia|referenz|"
+    r"référence|riferimento|ticket|case|sku|serial|part|tracking|account|acct|iban|card|no\.|"
+    r"nr\.?|id|version|v|code|pin|passcode|otp|tag|model|item|product|producto|produit|"
+    r"artikel|article|art\.|hs|zip|postcode|postal\s+code|c\.p\.|cep|plz|parcel|shipment|"
+    r"container|seal|booking|reservation|claim|policy|licen[cs]e|imei|vin|batch|lot)|#)"
+    r"\s*(?:number|no\.?|nr\.?|#|code)?\s*(?:is|was|[:=])?\s*$"
+    r"|\b[A-Z]{2}\d{2}\s$",
     re.IGNORECASE,
 )
 # Words just before a number that say it is a phone number (in the languages of the regions
@@ -56,10 +62,24 @@ _OTHER_NUMBER = re.compile(
 _PHONE_CONTEXT = re.compile(
     r"\b(?:tel|tél|tlf|phone|telephone|téléphone|telefon|telefone|teléfono|telefono|puhelin|"
     r"mobile?|mobil|móvil|portable|cell|handy|gsm|fax|call|ring|whatsapp|sms|numer|nummer|reach|"
-    r"dial|text|hotline|helpline|number|line|"
-    r"número|numéro|ph|mob|t|m|p)\b\.?[^\n\d]{0,14}$",
+    r"dial|text|hotline|helpline|number|line|msg|message|sent\s+to|reachable|bel|ring|"
+    r"número|numéro|numero|numer|nummer|numaram|numărul|számom|számon|hívja|hívjon|soita|"
+    r"liga|ligue|llame|llama|appelez|composez|chiama|zadzwoń|arayın|sunați|"
+    r"ph|mob|t|m|p)\b\.?[^\d]{0,20}$",
     re.IGNORECASE,
 )
+_CONTINUED = re.compile(r":\d|[-/][^\W_]")
+# Dotted groups people write phone numbers in: North American 3.3.4, Australian 4.3.3, Spanish
+# 3.3.3, 2.4.4, and pairs ("06.12.34.56.78"). Article numbers (3.3.2: "866.505.43"), customs
+# codes (4.2.2: "6826.84.90") and versions ("13.19.21.6943") are dotted otherwise.
+_DOTTED_SHAPES = {(3, 3, 4), (4, 3, 3), (3, 3, 3), (2, 4, 4), (3, 4, 4)}
+
+
+def _dotted_phone(cand: str) -> bool:
+    shape = tuple(len(g) for g in re.findall(r"\d+", _EXTENSION.sub("", cand)))
+    return shape in _DOTTED_SHAPES or (len(shape) >= 4 and set(shape[1:]) == {2})
+
+
 _EXTENSION = re.compile(r"\s?(?:x|ext\.?|extension)\s?\d+$")
 MIN_DIGITS, MAX_DIGITS = 7, 15
 SCORE_INTERNATIONAL = 0.6  # "+44 ..." names its country: hardly anything else looks like it
@@ -76,7 +96,15 @@ def possible_number(candidate: str, regions: tuple[str, ...], valid: bool) -> bo
     text = "+" + candidate[2:] if candidate.startswith("00") else candidate
     try:
         if text.startswith("+"):
-            return bool(check(phonenumbers.parse(text, None)))
+            number = phonenumbers.parse(text, None)
+            if check(number):
+                return True
+            # Mexican mobiles are still written with the "1" dropped from the plan in 2019
+            # ("+52 1 33 5317 5042").
+            national = str(number.national_number)
+            if number.country_code == 52 and len(national) == 11 and national[0] == "1":
+                return bool(check(phonenumbers.parse("+52" + national[1:], None)))
+            return False
         for region in regions:
             if check(phonenumbers.parse(text, region)):
                 return True
@@ -98,11 +126,18 @@ def phone_spans(
             continue
         if cand.count("(") != cand.count(")"):
             continue
-        before = text[max(0, m.start() - 24) : m.start()]
+        before = text[max(0, m.start() - 32) : m.start()]
         if _OTHER_NUMBER.search(before):
             continue
         said = bool(_PHONE_CONTEXT.search(before))
         if any(p.match(cand) for p in _NOT_A_PHONE) or (not said and _THOUSANDS.match(cand)):
+            continue
+        # Part of a longer token: an hour after a date ("20/06/26 14:34"), an order number's
+        # suffix ("0193-4294-E").
+        if _CONTINUED.match(text, m.start() + len(cand)):
+            continue
+        international = cand.startswith(("+", "00"))
+        if "." in cand and not (said or international or _dotted_phone(cand)):
             continue
         # Dotted groups with a one-digit group are versions ("116.0.6408.131"), not numbers
         # people dial ("266.485.3941", "06.12.34.56.78").
@@ -111,7 +146,6 @@ def phone_spans(
         # A run of digits with no separator and no prefix is as likely an order or account
         # number: unless the text says it is a phone number, only the international form and a
         # national form with its trunk prefix (0...) are taken unseparated.
-        international = cand.startswith(("+", "00"))
         if not (international or said or cand.startswith(("0", "("))):
             # Nor are one or two groups ("200 12602" in a log line, "2024-118"): a bare
             # national number is taken in three groups or more ("555 010 0199").

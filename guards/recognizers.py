@@ -54,7 +54,7 @@ class LuhnCardRecognizer(PatternRecognizer):
             supported_entity="CREDIT_CARD",
             name="LuhnCardRecognizer",
             patterns=[
-                Pattern("card_12_19", r"(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])", 0.3),
+                Pattern("card_12_19", r"(?<![\d+-])\d(?:[ -]?\d){11,18}(?![\d-])", 0.3),
             ],
             context=["card", "credit", "debit", "visa", "mastercard", "amex", "maestro", "payment"],
         )
@@ -89,13 +89,22 @@ class NanpPhoneRecognizer(PatternRecognizer):
 
 
 # What a nine-digit run must be labelled with to be read as an SSN. "TIN" and "tax id" also
-# cover employer numbers, which are redacted all the same.
+# cover employer numbers, which are redacted all the same. Underscores count as word breaks, so
+# that keys of code and config name it too ("applicant_ssn=", "SSN_NUMBER:"); "social" alone only
+# as people say it ("my social is ...", "social: ...").
 _SSN_LABEL = re.compile(
-    r"\b(?:ssns?|ssa|social\s+security|soc\.?\s*sec|tax(?:payer)?[\s-]*id(?:entification)?|"
-    r"tins?)\b|\bss\s*#",
+    r"(?<![^\W_])(?:ssns?|ssa|social[\s_-]*security|soc\.?[\s_]*sec|"
+    r"tax(?:payer)?[\s_-]*id(?:entification)?|tins?)(?![^\W_])|\bss\s*#|"
+    r"\bsocial(?=\s*(?:is|was|:|#|no\.?|number)\b|\s*[:#])",
     re.IGNORECASE,
 )
-_NINE_DIGITS = re.compile(r"(?<![\w.,/-])\d{9}(?![\w/-]|[.,]\d)")
+# Not part of a longer number: a decimal, a date, a figure in thousands ("12,345,678,901"); a
+# comma alone is a CSV cell's edge.
+_NINE_DIGITS = re.compile(r"(?<![\w./-])(?<!\d,)\d{9}(?![\w/-]|\.\d|,\d{3}(?!\d))")
+# Other SSNs of a list between a label and a number ("SSNs: 667 91 1576 / 651300387").
+_LISTED_SSN = re.compile(r"\d{3}([- ]?)\d{2}\1\d{4}\s*(?:[/,;&+]|\band\b|\bor\b)\s*")
+# Cells of a comma-, semicolon-, tab- or pipe-separated table.
+_CELL_SEPARATORS = (",", ";", "\t", "|")
 # Published sample numbers that appear in forms and examples, never issued to a person.
 _SAMPLE_SSNS = {"123456789", "987654320", "078051120", "219099999"}
 
@@ -113,11 +122,60 @@ def ssn_in_issued_range(digits: str) -> bool:
     )
 
 
+def _labelled_before(text: str, start: int, window: int) -> bool:
+    """A label names the number at ``start``: on its line before it (or at the end of the line
+    before, when the number opens its line: "... using SSN\n206026155"), with no other number
+    between them but other SSNs of the same list."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start > 0 and not text[line_start:start].strip():
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+    before = text[max(line_start, start - window) : start]
+    labels = list(_SSN_LABEL.finditer(before))
+    if not labels:
+        return False
+    between = _LISTED_SSN.sub("", before[labels[-1].end() :])
+    return not re.search(r"\d", between)
+
+
+def _table_ssn_cells(text: str) -> set[tuple[int, int]]:
+    """(start, end) of the cells under a header cell that names SSNs, in comma-, semicolon-, tab-
+    or pipe-separated tables (CSV exports, Markdown tables): "candidate_id,full_name,ssn,dob"."""
+    cells: set[tuple[int, int]] = set()
+    columns: list[int] = []
+    sep = ""
+    offset = 0
+    for line in text.split("\n"):
+        parts = line.split(sep) if columns else []
+        if len(parts) >= 2:
+            pos = offset
+            for i, cell in enumerate(parts):
+                value = cell.strip().strip("\"'")
+                if i in columns and value:
+                    start = pos + cell.index(value)
+                    cells.add((start, start + len(value)))
+                pos += len(cell) + len(sep)
+        else:
+            columns = []
+            for s in _CELL_SEPARATORS:
+                heads = [c.strip().strip("\"'*` ") for c in line.split(s)]
+                if len(heads) >= 2:
+                    # "ssn", "SSN (masked)", "applicant_ssn"; not a long sentence that names one
+                    found = [
+                        i for i, c in enumerate(heads) if len(c) <= 30 and _SSN_LABEL.search(c)
+                    ]
+                    if found:
+                        columns, sep = found, s
+                        break
+        offset += len(line) + 1
+    return cells
+
+
 class LabelledSsnRecognizer(EntityRecognizer):
-    """Unseparated nine-digit SSNs that a label names (see the module's docstring)."""
+    """Unseparated nine-digit SSNs that a label names (see the module's docstring): a label
+    before the number, or the header of the table column that holds it."""
 
     SCORE = 0.85
-    WINDOW = 80  # characters before the number on its line where the label may stand
+    WINDOW = 80  # characters before the number where the label may stand
 
     def __init__(self) -> None:
         super().__init__(
@@ -128,16 +186,20 @@ class LabelledSsnRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
-        out = []
+        out: list[Any] = []
+        # Most texts name no SSN at all: one search says so before any number is looked at.
+        if not _SSN_LABEL.search(text):
+            return out
+        table_cells: set[tuple[int, int]] | None = None
         for m in _NINE_DIGITS.finditer(text):
             if not ssn_in_issued_range(m.group()):
                 continue
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            before = text[max(line_start, m.start() - self.WINDOW) : m.start()]
-            labels = list(_SSN_LABEL.finditer(before))
-            # The nearest label names this number only if no other number stands between them
-            # ("SSN 450839220, phone 911255106": the phone is not an SSN).
-            if labels and not re.search(r"\d", before[labels[-1].end() :]):
+            labelled = _labelled_before(text, m.start(), self.WINDOW)
+            if not labelled:
+                if table_cells is None:
+                    table_cells = _table_ssn_cells(text)
+                labelled = (m.start(), m.end()) in table_cells
+            if labelled:
                 out.append(result(self, "US_SSN", m.start(), m.end(), self.SCORE))
         return out
 
