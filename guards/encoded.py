@@ -600,7 +600,10 @@ class EncodedGuard(Guard):
         if len(best) < self.config.leet_min_words:
             return []
         decoded = " ".join(m.group() for m in best).translate(_LEET)
-        if not _readable(decoded):
+        # A sentence in leetspeak has its little words too ("4 l1nk 70", "y0u 4r3"); package
+        # names and e-mail addresses ("libnss3-dev", "admin@example.com") do not.
+        little = sum(w in STOP_WORDS for w in re.findall(r"[a-z]+", decoded.lower()))
+        if little < 2 or not _readable(decoded):
             return []
         return [
             Finding(

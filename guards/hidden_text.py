@@ -304,6 +304,30 @@ class _Element(NamedTuple):
     start: int
     background: tuple[int, int, int]
     hides: tuple[str, bool] | None
+    # Hidings of an ancestor this element undoes for its own content: a readable font size
+    # under "font-size:0" (the inline-block whitespace idiom), visibility:visible, a colour.
+    resets: frozenset[str] = frozenset()
+
+
+# Which hidings a descendant can undo by declaring the property again.
+_RESETTABLE = {
+    "a zero or tiny font size": "font-size",
+    "visibility:hidden": "visibility",
+    "text coloured like its background": "color",
+}
+
+
+def _resets(decls: dict[str, str], background: tuple[int, int, int]) -> frozenset[str]:
+    out = set()
+    size = _px(decls.get("font-size", ""))
+    if size is not None and size > 3:
+        out.add("font-size")
+    if decls.get("visibility") == "visible":
+        out.add("visibility")
+    colour = _colour(decls.get("color", ""))
+    if colour and colour != _TRANSPARENT and not _same_colour(colour, background):
+        out.add("color")
+    return frozenset(out)
 
 
 class _MarkupScanner(HTMLParser):
@@ -326,13 +350,15 @@ class _MarkupScanner(HTMLParser):
     def _hider(self) -> int | None:
         """The stack index whose hidden text the current data belongs to: the outermost strong
         hider, else the outermost weak one."""
-        weak = None
-        for i, el in enumerate(self._stack):
-            if el.hides and el.hides[1]:
-                return i
-            if el.hides and weak is None:
-                weak = i
-        return weak
+        undone: set[str] = set()
+        live = []
+        for i in range(len(self._stack) - 1, -1, -1):
+            el = self._stack[i]
+            if el.hides and _RESETTABLE.get(el.hides[0]) not in undone:
+                live.append(i)
+            undone |= el.resets
+        strong = [i for i in live if self._stack[i].hides and self._stack[i].hides[1]]
+        return min(strong or live) if live else None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -362,7 +388,7 @@ class _MarkupScanner(HTMLParser):
         self._attributes(tag, a, hides, start)
         if tag in _VOID:
             return
-        self._stack.append(_Element(tag, start, bg, hides))
+        self._stack.append(_Element(tag, start, bg, hides, _resets(decls, bg)))
 
     def _tag_hides(self, tag: str, a: dict[str, str]) -> tuple[str, bool] | None:
         if "hidden" in a and tag != "input":

@@ -116,6 +116,8 @@ def test_invisible_and_decorated_characters_are_quarantined(kind: str, hidden: s
         "Người Việt Nam sống ở Hà Nội và thành phố Hồ Chí Minh, nơi có nhiều người.",
         "\x1b[31mERROR\x1b[0m disk full on volume one of the main server",
         '<p style="opacity:0.6">A faded but readable caption under the photograph.</p>',
+        '<div style="font-size:0"><div style="display:inline-block;font-size:12px">Two boxes '
+        "side by side, with no gap between them</div></div>",
         '<button title="Play the full video">Play</button> <a title="Send us a message today" '
         'href="/contact">Contact</a> <a title="Print this page" href="#">Print</a>',
     ],
@@ -221,6 +223,8 @@ def test_every_encoding_family_is_decoded_and_quarantined(kind: str, payload: st
         "Results: 3-1, 2-2, 1-0, 4-3, 2-1, 0-0, 1-1, 3-2, 5-1 and 2-0 over the season.",
         "The NATO alphabet runs Alpha, Bravo, Charlie, Delta, Echo, Foxtrot, Golf, Hotel, India, "
         "Juliett, Kilo, Lima, Mike and so on to Zulu.",
+        "Install libnspr4 libnspr4-dev libnss3 libnss3-dev libnss3-tools, then mail "
+        "hostmaster@example.com, admin@example.com, owner@example.com and tech@example.com.",
     ],
 )
 def test_other_languages_names_and_urls_are_not_encoded(text: str) -> None:
