@@ -17,8 +17,17 @@ languages people ("Rue de Rivoli", "Schmidt GmbH", "Teléfono"). Recognizers vot
   greeting), a given name and a surname anywhere, in capitals, lower case or "LAST, First"
   (:func:`gazetteer_names`).
 
+- **greetings, sign-offs and parties** of many languages: "Szia Zsófia,", "Thanks, Arttu",
+  "hilsen Vidar", "... - Kristiina" at a message's end; whose a card, an account or a lease is
+  ("titular ...", "au nom de ...", "Landlord ..."); attendee lists ("Anwesend: A, B, C"); chat
+  speakers with a role ("Agent Maarit:", "Agent (Nilcan):") or of a chat ("KEVIN:", "sonia:");
+  who did something in a record ("Badge issued by Máté"), when the lists know the name;
+- **a name mentioned again** on its own elsewhere in the text (:func:`repeated_mentions`).
+
 And :func:`trim_person` drops NER hits that are something else by their surroundings (a street
-or company word next to them, digits or an ``@`` inside), :func:`vet_ner_person` those the
+or company word next to them, digits or an ``@`` inside; a place's or an institution's first
+word, a house number before a street, three surnames of a firm, a greeting or a title joined to
+the name, a month before a day), :func:`vet_ner_person` those the
 gazetteer outvotes ("Salary", "Voicemail", a form label), inside Presidio's spaCy recognizer
 (:class:`VettedSpacyRecognizer`).
 """
@@ -47,9 +56,12 @@ _INITIALS = re.compile(r"(?:[^\W\d_a-z]\.){1,3}")
 _TITLES = (
     r"Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Madame|Mme|Mlle|Monsieur|M|Herr|Frau|"
     r"Señor|Señora|Sr|Sra|Srta|Signor|Signora|Sig|Sig\.ra|Dott|Pan|Pani|Don|Doña|Dona|Mevrouw|Mevr|"
-    r"Meneer|Dhr|Fr|Hr|Capt|Captain|Rev|Ing|Dra|Mgr|Bc|Úr|Asszony|Bay|Bayan|Hon"
+    r"Meneer|Dhr|Fr|Hr|Capt|Captain|Rev|Ing|Dra|Mgr|Bc|Úr|Asszony|Bay|Bayan|Hon|Dre|Dl|Dna|"
+    r"Doamna|Domnul|Lic|Licda|Av|Sn|Arq"
 )
-_TITLE = re.compile(rf"\b(?:{_TITLES})\.?\s+(?=[^\W\d_])", re.IGNORECASE)
+# One space after it: a wide gap ends a cell ("HART/SUSAN MRS   Seat 14C"); not the end of a
+# domain (".mx. Si no fuiste tú").
+_TITLE = re.compile(rf"(?<![.@])\b(?:{_TITLES})\.? (?=[^\W\d_])", re.IGNORECASE)
 _TITLE_WORD = re.compile(rf"(?:{_TITLES})\.?", re.IGNORECASE)
 
 # Labels after which the next words are a name, in any case ("name: jean-luc martin").
@@ -63,8 +75,19 @@ _LABEL_ANY_CASE = re.compile(
     r"destinataire|empfänger|titular|kontakt|contacto|contatto)[\"']?\s*[:=]\s*[\"']?"
     r"|\b(?:deliver|ship|send|pay|transfer)\s+to\s*\n\s*"
     r"|\bmy\s+name\s+is\s+|\bmy\s+name's\s+|\bi\s+am\s+called\s+|\bthis\s+is\s+(?=\S+\s+here\b)"
+    r"|\b(?:hey|hi|hello)\s+(?:it'?s|this\s+is)\s+"
     r"|\b(?:dear|hi|hello|hey|thanks|thank\s+you|cheers|ciao|hallo|bonjour|hola)\s+(?=\S+[,!:\n]))",
     re.IGNORECASE,
+)
+# A greeting of any of many languages that opens a line, then the name (a title may come first)
+# up to a comma, "!" or a colon ("Szia Zsófia,", "Bună ziua, doamna Popescu,", "Prezado(a) ...").
+_GREETING = re.compile(
+    r"^[ \t]*(?:dear|hi|hello|hey|salut|szia|selam|merhaba|hei|hej|moi|oi|olá|ola|kedves|"
+    r"hoi|beste|liebe[rs]?|caro|cara|querid[oa]|estimad[oa](?:/a)?|prezad[oa](?:\(a\))?|sayın|"
+    r"drog[ai]|szanown[ya]|dragă|bună\s+ziua|hyvä|kære|kjære|bästa|gentile|egregio|"
+    r"sehr\s+geehrte[rs]?(?:/r)?|bonsoir|buongiorno|buenos\s+días|bom\s+dia|servus|moin|ahoj|"
+    r"cześć|witam|hallo|bonjour|hola|ciao)[ \t]*,?[ \t]+(?=[^\n,!:]{2,40}[,!:\n])",
+    re.IGNORECASE | re.MULTILINE,
 )
 # Words after which a capitalised name is expected ("ask Kovács", "spoke with Oyelaran").
 _LABEL_CAPITALISED = re.compile(
@@ -79,10 +102,14 @@ _LABEL_CAPITALISED = re.compile(
 )
 # A closing line; the next line of a letter or mail is its writer's name.
 _CLOSING = re.compile(
-    r"^\s*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|regards|warm\s+regards|sincerely|"
+    r"^[ \t>]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|regards|warm\s+regards|sincerely|"
     r"yours(?:\s+sincerely|\s+truly)?|cheers|thanks|many\s+thanks|thank\s+you|cordialement|"
-    r"mit\s+freundlichen\s+grüßen|viele\s+grüße|saludos|un\s+saluto|groeten|pozdrawiam|"
-    r"met\s+vriendelijke\s+groet|atenciosamente|--)\s*,?\s*$",
+    r"mit\s+freundlichen\s+grüßen|viele\s+grüße|liebe\s+grüße|saludos|un\s+saludo|"
+    r"atentamente|un\s+saluto|cordiali\s+saluti|distinti\s+saluti|saluti|groeten|groetjes|"
+    r"pozdrawiam|z\s+poważaniem|met\s+vriendelijke\s+groet(?:en)?|atenciosamente|"
+    r"abraços?|saygılarımızla|saygılarımla|üdvözlettel|üdv|(?:ystävällisin\s+)?terveisin|"
+    r"cu\s+stimă|cu\s+respect|(?:med\s+vänlig\s+)?hälsning(?:ar)?|mvh|"
+    r"(?:med\s+vennlig\s+|venlig\s+)?hilsen|bien\s+à\s+vous|--)\s*[,:!.]?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 # A header cell that names people: any "... name" but a user, host, file, company or product
@@ -121,7 +148,17 @@ _NOT_PERSON_AFTER = re.compile(
     r"llc|plc|gmbh|ag|kg|sa|s\.a\.|sas|sarl|s\.r\.l\.|srl|spa|s\.p\.a\.|bv|b\.v\.|nv|n\.v\.|ab|"
     r"oy|as|a/s|kft|sp\.|co\.|corp\.?|corporation|group|holdings?|& co|and sons|foundation|"
     r"institute|strasse|straße|str\.|gasse|weg|platz|allee|laan|straat|gracht|utca|ulica|út|"
-    r"gatan|vej|gade|katu|caddesi|sokak)\b",
+    r"gatan|vej|gade|katu|caddesi|sokak|kht\.?|nyrt\.?|zrt\.?|bt\.?|oyj|ry|ky|asa|cv|e\.v\.|sca|"
+    r"pfa|ltda|a\.c\.|s\.c\.|bank|site|newsletter|outlet|store|depot|warehouse|practice|"
+    r"apt\.?|suite|valleys|plains|hollow|turnpike|trail|loop|ways|forge|ridge|ferry|crossing|"
+    r"heights|trace|parkway|expressway|freeway|motorway|vista|plaza|summit|gardens|gruppen|"
+    r"gruppe|legekontor|klinikk|kontor)(?!\w)",
+    re.IGNORECASE,
+)
+_FIRM_SUFFIX = re.compile(
+    r"inc\.?|ltd\.?|llc|plc|gmbh|ag|kg|sa|s\.a\.?|sas|sarl|srl|spa|bv|nv|ab|oy|oyj|asa|a/s|kft|"
+    r"kht|nyrt|zrt|bt|ry|ky|cv|e\.v\.?|sca|pfa|ltda|a\.c\.?|s\.c\.?|corp\.?|corporation|group|"
+    r"holdings?|gruppen|gruppe|bank",
     re.IGNORECASE,
 )
 _NOT_PERSON_BEFORE = re.compile(
@@ -180,26 +217,201 @@ def title_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Words before a name that say whose an account, a card or a contract is, in the languages of
+# payment slips and contracts; a colon is optional ("titular Aldo Cepeda", "au nom de ...",
+# "kart sahibi ...", "Landlord ...; Tenant ...").
+_HOLDER_WORDS = (
+    r"titular|kart\s+sahibi|kártyabirtokos|kortinnehaver|kortholder|karteninhaber(?:in)?|"
+    r"kontoinhaber(?:in)?|titolare|intestat[oa]\s+a|au\s+nom\s+de|em\s+nome\s+de|"
+    r"a\s+nombre\s+de|op\s+naam\s+van|ten\s+name\s+van|saaja|odbiorca|alıcı|kedvezményezett|"
+    r"beneficiario|beneficiário|bénéficiaire|begünstigter|mottaker|mottagare|policyholder|"
+    r"represented\s+by|in\s+the\s+name\s+of|name\s+on\s+card|cardholder|account\s+holder|"
+    r"landlord|tenant|witness|new\s+hire|new\s+starter|neue[rn]?\s+mitarbeiter(?:in)?"
+)
+# Labels of a list of people: attendees, participants, volunteers ("Anwesend: A, B, C").
+_LIST_WORDS = (
+    r"participants?|attendees?|present|presents?|présents?|presenti|presentes|anwesend|"
+    r"teilnehmer(?:innen)?|katılımcılar|participanți|jelen\s+vannak|résztvevők|obecni|"
+    r"uczestnicy|läsnä|osallistujat|til\s+stede|deltakere|deltagere|deltagare|närvarande|"
+    r"aanwezig(?:en)?|deelnemers|apologies|absent|excused|volunteers(?:\s+this\s+week)?|"
+    r"guests?|speakers?|signatories|witnesses|table\s+\d{1,3}"
+)
+_HOLDER = re.compile(rf"\b(?:{_HOLDER_WORDS})[ \t]*:?[ \t]*(?=[^\W\d_])", re.IGNORECASE)
+# Looked for only before a colon (texts have few): the label ends there.
+_BLANKS = re.compile(r"[ \t]*")
+_LIST_LABEL_BEFORE = re.compile(rf"\b(?:{_LIST_WORDS})[ \t]*$", re.IGNORECASE)
+_LIST_JOIN = re.compile(
+    r"(?:[ \t]*[,;&+][ \t]*|[ \t]+(?:and|und|et|e|y|och|og|en|i|és|ve|și)[ \t]+)", re.IGNORECASE
+)
+# A chat line's speaker given with a role: "Agent Maarit:", "Agent (Nilcan):", "Leo (Support):".
+_ROLES = (
+    r"agent|support|customer|client|driver|bot|visitor|user|operator|rep|advisor|adviser|"
+    r"nurse|doctor|caller|host|moderator|admin|technician|tech|staff|manager|assistant"
+)
+_ROLE_SPEAKER = re.compile(
+    rf"^[ \t]*(?:\[[^\]\n]{{1,24}}\][ \t]*)?(?:(?:{_ROLES})[ \t]+\(?"
+    rf"(?=[^\W\d_][^\n:()]{{0,40}}\)?[ \t]*:)"
+    rf"|(?=[^\W\d_][^\n:()]{{0,40}}\((?:{_ROLES})\)[ \t]*:))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A sign-off before the writer's name at a line's end ("Thanks, Arttu", "Puszi, Mária", "hilsen
+# Vidar", "À+ Yves", "lg Caroline"), and a dash before a name that ends a message ("... - Roger").
+_SIGNOFF = re.compile(
+    r"(?:^|(?<=[.!?),\-–])[ \t]+|\n)[ \t>]*(?:thanks|thank\s+you|cheers|regards|best|puszi|hilsen|"
+    r"mvh|groetjes|danke|lg|vg|liebe\s+grüße|saludos|besos|bisous|bises|à\+|a\+|baci|saluti|"
+    r"pozdrawiam|kiitos|terveisin|hälsningar|obrigad[oa]|abraços?|beijos|sevgiler|xoxo|love)"
+    r"[ \t]*[,!]?[ \t]+(?=[^\W\d_])",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DASH_SIGNOFF = re.compile(r"[ \t][-–—][ \t]+(?=[^\W\d_][^\n]{0,40}$)", re.MULTILINE)
+# Who did something or whom it is for, in records and notices ("Badge issued by Máté",
+# "Membership renewed for ...", "We tried to deliver to ...", "Questions to Euan on ..."): a name
+# the lists know must follow, capitalised (a firm or a town follows such words as often).
+_RECORD_PARTY = re.compile(
+    r"\b(?:[a-z]{3,}ed\s+(?:by|for|to|from)|questions\s+to|reach|paged|recommend|manda|"
+    r"übernimmt|buddy[^\n.]{0,30}\bis)\s+(?=[^\W\d_a-z])"
+)
+# A chat line's speaker: a single word and a colon at a line's start, after a time stamp or a
+# list mark ("[15:39] sonia: ...", "- EMMA: on call", "KEVIN: thanks").
+_CHAT_SPEAKER = re.compile(
+    r"^[ \t]*(?:[-*•>][ \t]*|\[[^\]\n]{1,24}\][ \t]*)?([^\W\d_][^\W\d_'’-]{1,20}):[ \t]+\S",
+    re.MULTILINE,
+)
+
+
+def _plausible(text: str, start: int, end: int) -> bool:
+    """Whether words a label or a greeting points at can be a name: not only ordinary words
+    ("Customer: Hi", "Dear parents", "name: payments"), not a short acronym ("contact: SMS"),
+    not a word of two letters alone ("Si", "Ty"); in lower case only with a listed given name
+    or surname first ("titular de la cuenta" is no name)."""
+    words = [w for w in _NAME_WORD.findall(text, start, end) if w.lower() not in _PARTICLES]
+    if not words:
+        return False
+    if len(words) == 1 and (len(words[0]) <= 2 or (words[0].isupper() and len(words[0]) <= 4)):
+        return gazetteer.given(words[0].title(), strong=True) and len(words[0]) > 2
+    if all(
+        gazetteer.ordinary(w, english_only=True) and not gazetteer.given(w, strong=True)
+        for w in words
+    ):
+        return False
+    # "Andersen Gruppen legekontor": a name in capitals does not go on in lower case.
+    if any(a[0].isupper() and b.islower() for a, b in zip(words, words[1:], strict=False)):
+        return False
+    if text[start:end].islower():
+        first = words[0]
+        return (gazetteer.given(first) or gazetteer.surname(first)) and not gazetteer.ordinary(
+            first, english_only=True
+        )
+    return True
+
+
+def _vouched(text: str, start: int, end: int) -> bool:
+    """A plausible name whose first word the lists know as a given name ("Máté", "TADEUSZ
+    CABALA"), or whose last as a surname, neither an English word."""
+    words = [w.title() if w.isupper() else w for w in _NAME_WORD.findall(text, start, end)]
+    if not words or not _plausible(text, start, end):
+        return False
+    first, last = words[0], words[-1]
+    if gazetteer.ordinary(first, english_only=True) and not gazetteer.given(first, strong=True):
+        return False
+    return gazetteer.given(first) or (
+        len(words) > 1 and gazetteer.surname(last) and not gazetteer.ordinary(last, True)
+    )
+
+
+def _name_list(text: str, pos: int) -> list[tuple[int, int]]:
+    """The names of a list that starts at ``pos`` ("A. Nagy, Kovács Béla and eva"), on one line."""
+    spans: list[tuple[int, int]] = []
+    while len(spans) < 12:
+        span = _take_name(text, pos, any_case=True, max_words=4)
+        if not span:
+            break
+        if _plausible(text, *span):
+            spans.append(span)
+        join = _LIST_JOIN.match(text, span[1])
+        if not join:
+            break
+        pos = join.end()
+    return spans
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def labelled_names(text: str) -> list[tuple[int, int, bool]]:
     """``(start, end, strong)``: strong when the label names the field ("Name:", "my name is")."""
     spans = []
     for m in _LABEL_ANY_CASE.finditer(text):
         span = _take_name(text, m.end(), any_case=True, max_words=4)
-        if span:
+        if span and _plausible(text, *span):
             spans.append((*span, True))
+    colon = text.find(":")
+    while colon >= 0:
+        if _LIST_LABEL_BEFORE.search(text, max(0, colon - 32), colon):
+            start = _BLANKS.match(text, colon + 1).end()  # type: ignore[union-attr]
+            spans += [(*span, True) for span in _name_list(text, start)]
+        colon = text.find(":", colon + 1)
+    for regex in (_GREETING, _HOLDER, _ROLE_SPEAKER):
+        for m in regex.finditer(text):
+            span = _take_name(text, m.end(), any_case=True, max_words=4)
+            if span and _plausible(text, *span):
+                spans.append((*span, True))
     for m in _LABEL_CAPITALISED.finditer(text):
         span = _take_name(text, m.end(), any_case=False, max_words=4)
-        if span:
+        if span and _plausible(text, *span):
             spans.append((*span, False))
+    for m in _SIGNOFF.finditer(text):
+        span = _take_name(text, m.end(), any_case=True, max_words=3)
+        # The name ends the line (not "Thanks, Anna will call you").
+        if span and _plausible(text, *span):
+            rest = text[span[1] : _line_end(text, span[1])]
+            if not rest.strip(" \t.!)"):
+                spans.append((*span, True))
+    # "... Any ideas? - Kristiina", "Expense claim 2023/06487 - Amanda Garcia": a given name
+    # after a dash ends a line.
+    for m in _DASH_SIGNOFF.finditer(text):
+        span = _take_name(text, m.end(), any_case=True, max_words=3)
+        if span and _vouched(text, *span):
+            if not text[span[1] : _line_end(text, span[1])].strip(" \t.!)"):
+                spans.append((*span, True))
+    for m in _RECORD_PARTY.finditer(text):
+        span = _take_name(text, m.end(), any_case=False, max_words=3)
+        if span and _vouched(text, *span):
+            spans.append((*span, False))
+    spans += [(s, e, True) for s, e in chat_speakers(text)]
     for m in _CLOSING.finditer(text):
         line_start = m.end() + 1
+        while text.startswith((">", " "), line_start):  # a quoted mail's "> "
+            line_start += 1
         if line_start < len(text):
             span = _take_name(text, line_start, any_case=True, max_words=4)
             # The whole next line is the name (not "Sent from my phone").
-            line_end = text.find("\n", line_start)
-            line_end = len(text) if line_end < 0 else line_end
-            if span and span[1] >= len(text[:line_end].rstrip()):
+            line_end = _line_end(text, line_start)
+            if span and span[1] >= len(text[:line_end].rstrip()) and _plausible(text, *span):
                 spans.append((*span, True))
+    return spans
+
+
+def chat_speakers(text: str) -> list[tuple[int, int]]:
+    """Speakers of a chat (two lines or more that open with a word and a colon) whose word is a
+    listed given name, in any case ("adrianna:", "KEVIN:"); not a form's labels ("Date:",
+    "Bill:": a given name that is also an English word is left to the other rules)."""
+    spans = []
+    for m in _CHAT_SPEAKER.finditer(text):
+        word = m.group(1)
+        look = word.title() if word.isupper() or word.islower() else word
+        if word.lower() in _STOP or len(word) < 3:
+            continue
+        if word.isupper() and not gazetteer.given(look, strong=True):
+            continue  # an acronym ("IBAN:", "VAT:")
+        if gazetteer.given(look) and not gazetteer.ordinary(look, english_only=True):
+            spans.append((m.start(1), m.end(1)))
+    # A chat has two lines of speakers at least, not all in capitals ("IBAN:" in a form is no
+    # speaker).
+    if len(spans) < 2 or all(text[s:e].isupper() for s, e in spans):
+        return []
     return spans
 
 
@@ -244,7 +456,7 @@ def trim_person(
     "Kestrel Analytics\nTel"): the span ends at the first line break or cell separator. It is not
     a person when it holds digits, "@" or "_", when a colon follows it (a form label: "Naam:",
     "Tel:"), or when a street or company word stands next to it or ends it."""
-    cut = re.search(r"[\n\t,;|]| {2,}", text[start:end])
+    cut = re.search(r"[\n\t,;|()<>=→]| {2,}|->", text[start:end])
     if cut:
         end = start + cut.start()
     while end > start and not text[end - 1].isalnum():
@@ -255,6 +467,8 @@ def trim_person(
     if label_colon and re.match(r"\s*:", text[end : end + 3]):
         return None
     words = span.split()
+    if len(words) > 1 and _FIRM_SUFFIX.fullmatch(words[-1]):
+        return None  # "Jordan Inc", "Ahmed ASA": a firm whatever its first word
     # "Gareth Hall" is a person, "Albion Hall" a building: a listed given name that is no
     # English word outvotes a building or street word as the surname.
     if len(words) > 1 and _NOT_PERSON_AFTER.match(words[-1]):
@@ -267,7 +481,80 @@ def trim_person(
         text[max(0, start - 20) : start]
     ):
         return None
+    if _place_or_firm(text, start, end, words):
+        return None
     return start, end
+
+
+# First words of places and institutions ("San Israel", "Vieja Libia", "Lake Zachary", "Hotel
+# Walker", "Clinique Lavoie"), last words of places ("Conrad Ville", "Elizabeth Quay").
+_PLACE_FIRST = {
+    "san", "santa", "santo", "são", "sankt", "saint", "sainte", "vieja", "viejo", "nueva",
+    "nuevo", "villa", "lake", "port", "fort", "mount", "monte", "ponte", "porto", "puerto",
+    "isla", "rocca", "piazza", "stretto", "borgo", "castel", "north", "south", "east", "west",
+    "new", "hotel", "clinique", "clinic", "club", "abteilung", "restaurant", "café", "cafe",
+    "studio", "praxis", "cabinet", "pharmacie", "farmacia", "apotheke", "banco", "universidad",
+    "université", "università", "universität", "instituto", "institut", "colegio", "escuela",
+    "école", "scuola", "schule", "museo", "musée", "museum", "teatro", "théâtre", "theater",
+    "hospital", "hôpital", "ospedale", "krankenhaus", "estadio", "stade", "parque", "parc",
+    "parco", "gare", "estación", "stazione", "bahnhof", "aeropuerto", "aéroport", "flughafen",
+    "via", "viale", "rue", "calle", "avenida", "rua", "plaza", "praça", "strada", "corso", "largo",
+    "travessa", "carrer", "paseo", "camino", "ruta", "rodovia", "retorno", "prolongación",
+    "andador", "privada", "cerrada", "circuito", "callejón", "pasaje", "boulevard", "avenue",
+    "chemin", "allée", "quai", "ulica", "aleja", "room",
+}  # fmt: skip
+# Greetings a model joins to the name or title after them ("Bonjour Me", "Sayın Av").
+_GREETING_WORDS = {
+    "hi", "hello", "hey", "dear", "bonjour", "salut", "hola", "hallo", "sayın", "gentile",
+    "estimado", "estimada", "prezado", "prezada", "szia", "selam", "merhaba", "hei", "hej",
+    "kedves", "hoi", "beste", "liebe", "lieber", "caro", "cara", "querido", "querida", "bună",
+    "dragă", "ciao", "olá", "oi", "moi", "reply",
+}  # fmt: skip
+# Short titles that end a model's span before the name ("Sayın Av. Oliver Arsoy").
+_TITLE_ENDS = {"dr", "dott", "av", "sn", "me", "mr", "mrs", "ms", "mme", "prof", "lic", "dl", "dna"}
+_TITLE_BEFORE = re.compile(rf"\b(?:{_TITLES})\.? $", re.IGNORECASE)
+_MONTH_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}  # fmt: skip
+_PLACE_LAST = {"ville", "quay", "station", "airport", "village", "harbour", "harbor"}
+# A house number before a capitalised phrase and a comma, a line's end or a flat after it:
+# "8581 Hickman Club Apt. 900", "550 Williams Plains, Clayfort".
+_HOUSE_NUMBER_BEFORE = re.compile(r"(?:^|[\s,])\d{1,6}[A-Za-z]?[ \t]$")
+_ADDRESS_AFTER = re.compile(
+    r"[ \t]*(?:,|\n|$|\.?[ \t]*(?:apt|suite|unit|ste|flat)\b)", re.IGNORECASE
+)
+# Three single surnames in a row are a firm ("Lewis, Thompson and Carter", "Nijs, Huyghe en
+# Verstraete CV"), unless a label before them says they are people ("Present: ...").
+_FIRM = re.compile(
+    r"(?<!, )(?<!\w)\b([^\W\d_a-z][\w'’-]+), ([^\W\d_a-z][\w'’-]+),? "
+    r"(?:and|&|og|och|e|y|és|en|und|et|i|ve|și) ([^\W\d_a-z][\w'’-]+)\b(?! [^\W\d_a-z]\w*,)"
+)
+
+
+def _place_or_firm(text: str, start: int, end: int, words: list[str]) -> bool:
+    """Words of a place, a firm, a greeting or a date the NER or a label took for a name."""
+    first, last = words[0].lower(), words[-1]
+    initial = len(last) == 1 and text.startswith(".", end)  # "Sarah Taylor E."
+    if first in _GREETING_WORDS or last.lower() in _TITLE_ENDS or (len(last) == 1 and not initial):
+        return True  # "Bonjour Me", "Sayın Av", "Reply C", "Room Hall B"
+    if len(words) == 1 and len(last) <= 2 and not _TITLE_BEFORE.search(text, 0, start):
+        f = gazetteer.flags(last)
+        if last.isupper() or "e" in f or "w" in f:
+            return True  # "IP", "Ty" (Polish "you"), "Si" (Spanish "if")
+    if len(words) == 1 and first in _MONTH_ABBREVIATIONS and re.match(r"\.? \d", text[end:]):
+        return True  # "DOB: Jan 26, 1958"
+    if words[0].lower() in _PLACE_FIRST or (len(words) > 1 and words[-1].lower() in _PLACE_LAST):
+        return True
+    if _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start) and _ADDRESS_AFTER.match(
+        text, end
+    ):
+        return True
+    if len(words) == 1:
+        line_start = text.rfind("\n", 0, start) + 1
+        for m in _FIRM.finditer(text, max(line_start, start - 60), min(len(text), end + 60)):
+            if m.start() <= start and end <= m.end():
+                return not re.search(r":[ \t]*$", text[line_start : m.start()])
+    return False
 
 
 def implausible_person(text: str, start: int, end: int) -> bool:
@@ -296,7 +583,8 @@ class PresentedNameRecognizer(EntityRecognizer):
         strong = [(s, e) for s, e in title_names(text)] + table_names(text)
         out = [result(self, "PERSON", s, e, self.SCORE_STRONG) for s, e in strong]
         for s, e, is_strong in labelled_names(text):
-            if not implausible_person(text, s, e):
+            # A colon may follow: a chat speaker's name ("Agent Maarit:").
+            if trim_person(text, s, e, label_colon=False) == (s, e):
                 score = self.SCORE_STRONG if is_strong else self.SCORE_WEAK
                 out.append(result(self, "PERSON", s, e, score))
         return out
@@ -455,6 +743,8 @@ def _strip(
 ) -> tuple[list[str], list[tuple[int, int]]]:
     """Drop leading words that no list knows as a name or that are titles, stop words or ordinary
     English words ("Contactez Me Édouard Delannoy", "Caller Maria Winkler")."""
+    if tokens and tokens[0].lower() in _PLACE_FIRST:  # "Fort Collins", "Hotel Walker"
+        return [], []
     while tokens and (
         tokens[0].lower() in _STOP
         or _TITLE_WORD.fullmatch(tokens[0])
@@ -802,3 +1092,46 @@ class VettedSpacyRecognizer(SpacyRecognizer):
                 r.start, r.end = span
             kept.append(r)
         return kept
+
+
+def repeated_mentions(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Later (or earlier) mentions of a word of a name found in the text: minutes that list
+    "Gülgen Bilir" and then say "Gülgen sends the offer", a chat that thanks "sonia". Words that
+    are ordinary English words, stop words or shorter than three letters are not followed."""
+    words: dict[str, None] = {}
+    for start, end in names:
+        for w in _NAME_WORD.findall(text, start, end):
+            low = w.lower()
+            if (
+                len(w) >= 3
+                and low not in _STOP
+                and low not in _PARTICLES
+                and not (gazetteer.ordinary(w, english_only=True))
+            ):
+                words[low] = None
+    if not words:
+        return []
+    out = []
+    for low in words:
+        # As the name was written, capitalised or in capitals; or all lower case as chats do.
+        for form in {low.capitalize(), low.upper(), low}:
+            pos = text.find(form)
+            while pos >= 0:
+                end = pos + len(form)
+                if _mention_at(text, pos, end, names):
+                    out.append((pos, end))
+                pos = text.find(form, end)
+    return sorted(set(out))
+
+
+def _mention_at(text: str, start: int, end: int, names: list[tuple[int, int]]) -> bool:
+    """A whole word (not inside an address, a longer word or a found name) that is a plausible
+    person where it stands."""
+    before, after = text[start - 1 : start], text[end : end + 2]
+    if before and (before.isalnum() or before in "@.-'’_"):
+        return False
+    if after[:1] and (after[:1].isalnum() or after[:1] in "@-'’_" or re.match(r"\.\w", after)):
+        return False
+    if any(s <= start < e for s, e in names):
+        return False
+    return trim_person(text, start, end, label_colon=False) == (start, end)

