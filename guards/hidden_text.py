@@ -289,6 +289,17 @@ _PIXEL = re.compile(
     re.IGNORECASE,
 )
 # Office Open XML run properties that hide a run: vanish (hidden text), white colour, tiny size.
+_COMMENT_HOWS = ("an HTML comment", "a Markdown comment")
+# The vocabulary of notes about a page's code and layout, which comments ordinarily hold.
+_DEVELOPER_NOTE = re.compile(
+    r"\b(?:js|javascript|css|html|scripts?|stylesheets?|styles?|themes?|sidebar|toc|"
+    r"nav(?:igation|bar)?|header|footer|menu|layout|div|span|class|template|widgets?|plugins?|"
+    r"analytics|tracking|tag\s+manager|cookies?|banner|todo|fixme|hack|workaround|license[ds]?|"
+    r"copyright|generated|begin|end|start|wrapper|container|columns?|rows?|grid|loaded|loading|"
+    r"load|render(?:ed|ing)?|polyfills?|jquery|bootstrap|fonts?|icons?|meta|seo|schema|cdn|"
+    r"build|localstorage|variables?|function|markup|google|badges?)\b",
+    re.IGNORECASE,
+)
 _BOX_HOWS = ("a one-pixel box", "a clipped element")
 _WORD_HIDING = {"w:vanish", "w:specvanish", "w:webhidden"}
 
@@ -738,6 +749,8 @@ class HiddenTextConfig(BaseModel):
     min_hidden_markup_words: int = Field(3, ge=1)
     # A one-pixel or clipped box with this many words is a paragraph, not a screen-reader label.
     min_hidden_box_words: int = Field(8, ge=1)
+    # A comment is a developer's note unless it speaks to a model or is a sentence this long.
+    min_comment_words: int = Field(5, ge=1)
 
 
 class HiddenTextGuard(Guard):
@@ -887,11 +900,21 @@ class HiddenTextGuard(Guard):
             for kind, where, why in found
         ]
 
+    def _telling_comment(self, text: str, words: int) -> bool:
+        """A comment that speaks to a model, or a sentence that is not about the page's code:
+        "Custom theme stylesheets" or "Hide the sidebar before it is displayed" are the
+        developer's notes."""
+        if _addressed(text.strip()):
+            return True
+        return words >= self.config.min_comment_words and not _DEVELOPER_NOTE.search(text)
+
     def _hidden_markup(self, text: str) -> list[Finding]:
         out = []
         for hidden in _hidden_channels(text):
             words = len(re.findall(r"[^\W\d_]{2,}", hidden.text))
             if words < self.config.min_hidden_markup_words:
+                continue
+            if hidden.how in _COMMENT_HOWS and not self._telling_comment(hidden.text, words):
                 continue
             if not hidden.strong and not (
                 _addressed(hidden.text.strip())

@@ -73,6 +73,7 @@ def _kinds(guard: HiddenTextGuard | EncodedGuard, text: str) -> set[str]:
         f"\x1b[8m{RULE}\x1b[0m",
         f"\x1b[30;40m{RULE}\x1b[0m",
         f'<p style="opacity: 0.02">{RULE}</p>',
+        "<!-- The river cruise was cancelled for good last year and will not return. -->",
         f'<svg><text x="-9999" y="10">{RULE}</text></svg>',
         f'<text:p text:display="none">{RULE}</text:p>',
     ],
@@ -116,6 +117,8 @@ def test_invisible_and_decorated_characters_are_quarantined(kind: str, hidden: s
         "Người Việt Nam sống ở Hà Nội và thành phố Hồ Chí Minh, nơi có nhiều người.",
         "\x1b[31mERROR\x1b[0m disk full on volume one of the main server",
         '<p style="opacity:0.6">A faded but readable caption under the photograph.</p>',
+        "<!-- Book generated using mdBook --><!-- Google Analytics tracking code --><!-- Set the "
+        "theme before any content is loaded, prevents flash --><p>The bridge.</p>",
         '<div style="font-size:0"><div style="display:inline-block;font-size:12px">Two boxes '
         "side by side, with no gap between them</div></div>",
         '<button title="Play the full video">Play</button> <a title="Send us a message today" '
