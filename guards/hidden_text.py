@@ -362,13 +362,14 @@ class _MarkupScanner(HTMLParser):
         """The stack index whose hidden text the current data belongs to: the outermost strong
         hider, else the outermost weak one."""
         undone: set[str] = set()
-        live = []
+        live, strong = [], []
         for i in range(len(self._stack) - 1, -1, -1):
-            el = self._stack[i]
-            if el.hides and _RESETTABLE.get(el.hides[0]) not in undone:
+            hides = self._stack[i].hides
+            if hides and _RESETTABLE.get(hides[0]) not in undone:
                 live.append(i)
-            undone |= el.resets
-        strong = [i for i in live if self._stack[i].hides and self._stack[i].hides[1]]
+                if hides[1]:
+                    strong.append(i)
+            undone |= self._stack[i].resets
         return min(strong or live) if live else None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
