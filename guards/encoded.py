@@ -355,6 +355,13 @@ def _in_a_language(text: str, ws: list[re.Match[str]], at: int, width: int) -> b
     return False
 
 
+def _in_a_link(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a URL or a path (the non-space run around it)."""
+    start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    token = text[start:end]
+    return "://" in token or token.startswith(("www.", "/", "(http", "<http", '"http'))
+
+
 def _entropy(s: str) -> float:
     counts = Counter(s)
     return -sum(c / len(s) * math.log2(c / len(s)) for c in counts.values())
@@ -380,6 +387,8 @@ class EncodedConfig(BaseModel):
     # English about -6.0) that scores this much better read backwards.
     reversed_max_spelling: float = -5.6
     reversed_gain: float = 0.5
+    # Escaped text inside a link (a URL's path or query) needs this many words.
+    link_min_words: int = Field(8, ge=3)
     # Leetspeak: this many words in a row that mix digits into letters.
     leet_min_words: int = Field(4, ge=2)
 
@@ -532,6 +541,11 @@ class EncodedGuard(Guard):
                     continue
                 # The written form must not itself read as text, except spelling-alphabet words.
                 plain = kind != "phonetic_alphabet" and _readable(m.group(), min_words)
+                if kind == "escaped_characters" and _in_a_link(text, m.start(), m.end()):
+                    # A link escapes the spaces of a document's title ("Annual%20Report%20of
+                    # %20the%20Board"): only a long sentence there is a payload.
+                    min_words = max(min_words, self.config.link_min_words)
+                    decoded = re.split(r"[/?=&#]", decoded)[-1]  # the title or the value
                 if _readable(decoded, min_words) and not plain:
                     out.append(
                         Finding(

@@ -155,6 +155,7 @@ _NATO = (
     "kind,payload",
     [
         ("escaped_characters", urllib.parse.quote(RULE)),
+        ("escaped_characters", "https://x.example/?q=" + urllib.parse.quote(RULE)),
         ("escaped_characters", "".join(f"={b:02X}" for b in _RAW)),
         ("escaped_characters", RULE.replace(" ", "\\x20")),
         ("escaped_characters", RULE.replace(" ", "&#32;")),
@@ -223,6 +224,8 @@ def test_every_encoding_family_is_decoded_and_quarantined(kind: str, payload: st
         "See https://en.wikipedia.org/wiki/Fran%C3%A7ois_Mitterrand%27s_first_government and "
         "/files/Annual%20Report%202019%20final.pdf for details.",
         "Let x=10, y=20 and z=3F in hex; then a=0A, b=0B, c=0C, d=0D are set.",
+        "The report is at https://x.org/files/Annual%20Report%20of%20the%20Board%20of%20Directors"
+        "%202019.pdf and was approved.",
         "Results: 3-1, 2-2, 1-0, 4-3, 2-1, 0-0, 1-1, 3-2, 5-1 and 2-0 over the season.",
         "The NATO alphabet runs Alpha, Bravo, Charlie, Delta, Echo, Foxtrot, Golf, Hotel, India, "
         "Juliett, Kilo, Lima, Mike and so on to Zulu.",
