@@ -340,8 +340,12 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
-def labelled_names(text: str) -> list[tuple[int, int, bool]]:
-    """``(start, end, strong)``: strong when the label names the field ("Name:", "my name is")."""
+def labelled_names(
+    text: str, not_person: list[tuple[int, int]] | tuple[()] = ()
+) -> list[tuple[int, int, bool]]:
+    """``(start, end, strong)``: strong when the label names the field ("Name:", "my name is").
+    ``not_person``: spans spaCy calls a place or an organisation, which outvote a record's party
+    ("occupied by Germany")."""
     spans = []
     for m in _LABEL_ANY_CASE.finditer(text):
         span = _take_name(text, m.end(), any_case=True, max_words=4)
@@ -378,6 +382,14 @@ def labelled_names(text: str) -> list[tuple[int, int, bool]]:
                 spans.append((*span, True))
     for m in _RECORD_PARTY.finditer(text):
         span = _take_name(text, m.end(), any_case=False, max_words=3)
+        # A single word spaCy calls a place is one ("occupied by Germany"), unless it is a given
+        # name of no language's words ("issued by Nils").
+        if span and any(a < span[1] and span[0] < b for a, b in not_person):
+            word = text[span[0] : span[1]].title()
+            if " " not in word and not (
+                gazetteer.given(word, strong=True) and not gazetteer.ordinary(word)
+            ):
+                continue
         if span and _vouched(text, *span):
             spans.append((*span, False))
     spans += [(s, e, True) for s, e in chat_speakers(text)]
@@ -582,7 +594,12 @@ class PresentedNameRecognizer(EntityRecognizer):
 
         strong = [(s, e) for s, e in title_names(text)] + table_names(text)
         out = [result(self, "PERSON", s, e, self.SCORE_STRONG) for s, e in strong]
-        for s, e, is_strong in labelled_names(text):
+        not_person = [
+            (e.start_char, e.end_char)
+            for e in getattr(nlp_artifacts, "entities", None) or []
+            if e.label_ in _SPACY_NOT_PERSON
+        ]
+        for s, e, is_strong in labelled_names(text, not_person):
             # A colon may follow: a chat speaker's name ("Agent Maarit:").
             if trim_person(text, s, e, label_colon=False) == (s, e):
                 score = self.SCORE_STRONG if is_strong else self.SCORE_WEAK
@@ -1134,4 +1151,29 @@ def _mention_at(text: str, start: int, end: int, names: list[tuple[int, int]]) -
         return False
     if any(s <= start < e for s, e in names):
         return False
-    return trim_person(text, start, end, label_colon=False) == (start, end)
+    if trim_person(text, start, end, label_colon=False) != (start, end):
+        return False
+    prev = re.search(r"([^\W\d_]+)[ \t]$", text[max(0, start - 16) : start])
+    if prev and prev.group(1).lower() in _PLACE_FIRST:
+        return False  # "New Rochelle", "San Diego"
+    # Where a text puts a person: opening a line ("Gülgen sends the offer"), a chat speaker, after
+    # thanks or a greeting; elsewhere only a given name of no language's words, not after "the",
+    # "in", "at" ("the Rhine", "in London", "at Victoria" are no people).
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip(" \t-*•>") or text.startswith(":", end):
+        return True
+    if _THANKED.search(text, max(0, start - 12), start):
+        return True
+    word = text[start:end]
+    return (
+        gazetteer.given(word.title(), strong=True)
+        and not gazetteer.ordinary(word.title())
+        and not re.search(r"\b(?:the|in|at)\s$", text[max(0, start - 6) : start], re.I)
+    )
+
+
+_THANKED = re.compile(
+    r"\b(?:thanks|thank\s+you|thx|ty|gracias|merci|grazie|danke|obrigad[oa]|kiitos|tack|takk|"
+    r"dzięki|köszi|mulțumesc|teşekkürler|hi|hey|hello|dear|ciao|hola|salut|hei|hej|szia)[ ,]+$",
+    re.IGNORECASE,
+)

@@ -153,6 +153,7 @@ def _inside_longer_number(text: str, start: int, end: int) -> bool:
 class PIIGuard(Guard):
     config: PIIConfig
     REPEATED_SCORE = 0.7  # as a name the gazetteer vouches for outside a slot
+    STRONG_SCORE = 0.85  # spaCy's, or a name a label, a list, a title or a slot presents
 
     def detect(self, text: str) -> list[Any]:
         cfg = self.config
@@ -187,7 +188,14 @@ class PIIGuard(Guard):
         (guards.names.repeated_mentions), unless another finding holds it (an e-mail address)."""
         from presidio_analyzer import RecognizerResult
 
-        persons = [(r.start, r.end) for r in results if r.entity_type == "PERSON"]
+        # Full names, and single words a strong cue found (a label, a list, a title): a single
+        # word the NER alone took for a name may be a place ("Florida").
+        persons = [
+            (r.start, r.end)
+            for r in results
+            if r.entity_type == "PERSON"
+            and (r.score >= self.STRONG_SCORE or " " in text[r.start : r.end].strip())
+        ]
         if not persons:
             return results
         added = [
