@@ -549,7 +549,11 @@ def _place_or_firm(text: str, start: int, end: int, words: list[str]) -> bool:
     initial = len(last) == 1 and text.startswith(".", end)  # "Sarah Taylor E."
     if first in _GREETING_WORDS or last.lower() in _TITLE_ENDS or (len(last) == 1 and not initial):
         return True  # "Bonjour Me", "Sayın Av", "Reply C", "Room Hall B"
-    if len(words) == 1 and len(last) <= 2 and not _TITLE_BEFORE.search(text, 0, start):
+    if (
+        len(words) == 1
+        and len(last) <= 2
+        and not _TITLE_BEFORE.search(text, max(0, start - 12), start)
+    ):
         f = gazetteer.flags(last)
         if last.isupper() or "e" in f or "w" in f:
             return True  # "IP", "Ty" (Polish "you"), "Si" (Spanish "if")
