@@ -42,6 +42,10 @@ class FloodingConfig(BaseModel):
     # reach 0.7.
     claim_max_words: int = Field(20, ge=4)
     claim_similarity: float = Field(0.7, gt=0.0, le=1.0)
+    # Short sentences that share no name but only content words must be closer: a passage's
+    # sentences about its topic restate it too (four on chloroplasts in plant cells reached 0.71
+    # to 0.78 in SQuAD train), where a flood repeats its claim word for word as well.
+    unnamed_claim_similarity: float = Field(0.8, gt=0.0, le=1.0)
     min_restatements: int = Field(4, ge=2)
     max_claim_sentences: int = Field(12, ge=2)
     claim_recent_documents: int = Field(20, ge=0)
@@ -123,13 +127,28 @@ class FloodingGuard(Guard):
         # may).
         recent = [*context.peer_texts, *context.earlier_texts[-cfg.claim_recent_documents :]]
         others = [s for t in recent for s in _short_sentences(t, cfg.claim_max_words)]
-        # Anchors: the names (capitalised words) that at least max_sentence_repeats + 1 short
-        # sentences share; only their sentences are embedded (natural text rarely has any).
+        # Candidates: the other short sentences that share one name with one of this document's
+        # (the name most shared), or two content words ("Below ten degrees Celsius, solar panels
+        # generate no power" and "Solar panels stop producing electricity below 10 °C" share
+        # "solar" and "panels") when the claim is foreign to its own document, copied elsewhere
+        # word for word, or restated in half of its own document. Only candidates are embedded: a
+        # passage's own sentences share its topic's words with the tenant's other passages on
+        # that topic, and embedding them all would cost more than the scan may.
+        copied = set(others) | {s for s, n in Counter(mine).items() if n > 1}
         groups: dict[str, list[str]] = {}
-        for name in {n for s in mine for n in _names(s)}:
-            group = [s for s in mine + others if name in _names(s)]
-            if len(group) >= cfg.min_restatements:
-                groups[name] = group
+        for claim in dict.fromkeys(mine):
+            pool = [*mine, *others]
+            pool.remove(claim)  # itself, once: its copies count
+            anchored = [[o for o in pool if name in _names(o)] for name in _names(claim)]
+            alike = [o for o in pool if len(_stems(claim) & _stems(o)) >= 2]
+            here = sum(o in mine and _close_wording(claim, o) for o in alike) + 1
+            repeated_here = here >= max(cfg.min_restatements, len(features(text).sentences) / 2)
+            if claim in copied or repeated_here or _foreign(claim, text):
+                anchored.append(alike)
+            group = max(anchored, key=len, default=[])
+            if len(group) + 1 >= cfg.min_restatements:
+                group.sort(key=lambda o: -_overlap(claim, o))
+                groups[claim] = [claim, *group]
         if not groups:
             return []
         from guards.behaviour import embedder
@@ -137,13 +156,20 @@ class FloodingGuard(Guard):
         model = embedder()
         if model is None:
             return []
-        for name, group in sorted(groups.items(), key=lambda g: -len(g[1])):
-            group = list(dict.fromkeys(group))[: cfg.max_claim_sentences]
+        for members in sorted(groups.values(), key=len, reverse=True):
+            # Copies count each time (the claim pasted into many documents is the plainest
+            # flood); each wording is embedded once.
+            copies = Counter(members)
+            group = list(copies)[: cfg.max_claim_sentences]
+            weight = np.array([copies[g] for g in group])
             emb = _embeddings(model, group)
-            sim = emb @ emb.T
+            named = np.array([[bool(_names(a) & _names(b)) for b in group] for a in group])
+            close = emb @ emb.T >= np.where(
+                named, cfg.claim_similarity, cfg.unnamed_claim_similarity
+            )
             # The largest set of sentences that all restate one of them.
-            best = max(range(len(group)), key=lambda i: int((sim[i] >= cfg.claim_similarity).sum()))
-            same = int((sim[best] >= cfg.claim_similarity).sum())
+            best = max(range(len(group)), key=lambda i: int(weight[close[i]].sum()))
+            same = int(weight[close[best]].sum())
             if same >= cfg.min_restatements:
                 return [
                     Finding(
@@ -152,8 +178,8 @@ class FloodingGuard(Guard):
                         None,
                         None,
                         min(1.0, same / (4 * cfg.max_sentence_repeats)),
-                        f"one claim about {name!r} is stated {same} times in other words (in this "
-                        "document and the tenant's others)",
+                        f"one claim is stated {same} times in other words (in this document and "
+                        f"the tenant's recent ones or the same request): {group[best][:80]!r}",
                     )
                 ]
         return []
@@ -185,9 +211,58 @@ _NAME = re.compile(r"\b[A-Z][\w'’-]{2,}")
 
 @lru_cache(maxsize=65536)
 def _names(sentence: str) -> frozenset[str]:
+    """Capitalised words, lower-cased and without a possessive ("Halden's" is "halden")."""
     return frozenset(
-        m.group() for m in _NAME.finditer(sentence) if m.group().lower() not in STOP_WORDS
+        _base(m.group()) for m in _NAME.finditer(sentence) if m.group().lower() not in STOP_WORDS
     )
+
+
+@lru_cache(maxsize=65536)
+def _stems(sentence: str) -> frozenset[str]:
+    """Content words of four letters or more, crudely stemmed ("panels" meets "panel")."""
+    return frozenset(
+        _base(w) for w in _WORDS.findall(sentence) if len(w) >= 4 and w.lower() not in STOP_WORDS
+    )
+
+
+def _base(word: str) -> str:
+    word = word.lower().removesuffix("'s").removesuffix("’s")
+    for suffix in ("ing", "ed", "es"):
+        if len(word) > 5 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _close_wording(a: str, b: str) -> bool:
+    """Most of the shorter sentence's content words are the other's ("There is no city marathon
+    this year" and "This year's city marathon will not take place")."""
+    sa, sb = _stems(a), _stems(b)
+    return len(sa & sb) >= max(2, min(len(sa), len(sb)) / 2)
+
+
+def _foreign(sentence: str, text: str) -> bool:
+    """A sentence that shares at most one content word with the rest of its document: planted in
+    a passage about something else, or the document's only statement."""
+    rest: set[str] = set()
+    for s in features(text).sentences:
+        if sentence not in s.text:
+            rest |= _stems(s.text)
+    return len(_stems(sentence) & rest) <= 1
+
+
+def _overlap(a: str, b: str) -> int:
+    return 2 * len(_names(a) & _names(b)) + len(_stems(a) & _stems(b))
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+# Lines, and statements that the sentence splitter joined after an initial ("... vitamin D. The
+# cure for ...": it keeps "George W. Bush" whole).
+_INITIAL_STOP = re.compile(r"\n+|(?<=\b[A-Z]\.)[ \t]+(?=[A-Z][a-z])")
+# A short label before the claim ("Quick reminder: ...", "Reposting because people keep asking -
+# ..."): not part of what is claimed, and it would pull the embeddings apart.
+_LABEL = re.compile(r"^(?:[\w'’]+[ \t]+){0,5}[\w'’]+(?::[ \t]+|[ \t]+[-–—][ \t]+)")
 
 
 @lru_cache(maxsize=4096)
@@ -195,8 +270,11 @@ def _short_sentences(text: str, max_words: int) -> tuple[str, ...]:
     """Sentences and list items (a line each) of at most ``max_words`` words."""
     out: list[str] = []
     for s in features(text).sentences:
-        for line in s.text.splitlines():
+        for line in _INITIAL_STOP.split(s.text):
             line = line.strip(" -*•\t")
+            label = _LABEL.match(line)
+            if label and len(line[label.end() :].split()) >= 3:  # "Festival: cancelled." stays
+                line = line[label.end() :]
             if 3 <= len(line.split()) <= max_words:
                 out.append(line)
     return tuple(out)
