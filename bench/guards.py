@@ -287,7 +287,7 @@ def main() -> None:
     # was chosen: they carry the other sets' attacks but are not counted as clean text.
     looked_at = train[:LOOKED_AT_TRAIN]
     payload = dict(own)
-    unseen_train = set(looked_at)
+    looked_at_set = set(looked_at)
     # (key, title, PII set, attacks, clean passages, hand-written clean documents or None)
     sets: list[tuple[str, str, Any, Any, list[str], list[str] | None]] = [
         (
@@ -295,7 +295,7 @@ def main() -> None:
             "independent set (bench/guard_sets_independent.py)",
             pii_sentences_independent,
             poisoning_cases_independent,
-            clean_passages_independent(train, unseen_train),
+            clean_passages_independent(train, looked_at_set),
             None,
         ),
         (
@@ -303,7 +303,7 @@ def main() -> None:
             "held-out set (bench/guard_sets_holdout.py)",
             pii_sentences_holdout,
             poisoning_cases_holdout,
-            clean_passages_holdout(train, unseen_train),
+            clean_passages_holdout(train, looked_at_set),
             None,
         ),
         (
@@ -311,7 +311,7 @@ def main() -> None:
             "second held-out set (bench/guard_sets_holdout2.py)",
             pii_sentences_holdout2,
             poisoning_cases_holdout2,
-            clean_passages_holdout2(train, unseen_train),
+            clean_passages_holdout2(train, looked_at_set),
             None,
         ),
         (

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import service
 from common import ROOT, UNGATED_ENV, UNGATED_POLICY, machine, print_table, write_json
 
 API_PORT, VLLM_PORT, PG_PORT, FUZZ_PORT = 8741, 8742, 8744, 8745
@@ -58,7 +59,7 @@ QUEUE = "reliability"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 FLAG = Path("/tmp/bench/reliability.running")
 OTHER_BENCHES = "bench/(knowledge|forgetting|objectives)"
-TERMINAL = {"promoted", "rejected", "failed", "cancelled", "awaiting_approval"}
+TERMINAL = frozenset(service.TERMINAL)
 WORKING = {"scanning", "generating", "training", "evaluating"}
 GENERAL_QUESTION = "What do plants need to make their food? Answer in a few words."
 

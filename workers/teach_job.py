@@ -772,14 +772,10 @@ def discard_leftovers(session: Session, store: ArtifactStore, job: Job) -> None:
     """Before a job runs again after its worker died: drop the version it registered but never
     promoted (the alias moves only with the job's last transition), that version's self-edit
     records, its committed files and its scratch directory."""
-    # By the job's id, not only its pointer: registering commits the version before the pointer,
-    # so a worker that died (or a connection that broke) between the two left a version that
-    # only its job_id names, and the re-run's registration would then fail as a conflict.
-    version = (
-        session.get(AdapterVersion, job.adapter_version_id)
-        if job.adapter_version_id
-        else session.exec(select(AdapterVersion).where(AdapterVersion.job_id == job.id)).first()
-    )
+    # By the job's id (one version per job, uq_adapter_version_job), not the job's pointer:
+    # registering commits the version before the pointer, so a worker that died (or a connection
+    # that broke) between the two left a version only its job_id names.
+    version = session.exec(select(AdapterVersion).where(AdapterVersion.job_id == job.id)).first()
     active = get_active_version(session, job.tenant_id)
     dropped = None
     if version is not None and (active is None or active.id != version.id):
